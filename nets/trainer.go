@@ -1,0 +1,216 @@
+package nets
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Stream supplies one batch row's tokens. Read always fills dst: a corpus wraps
+// around or generates text forever.
+type Stream interface {
+	Read(dst []int32)
+}
+
+// TrainConfig is how a Trainer steps.
+type TrainConfig struct {
+	Seq       int // T, truncation length
+	Batch     int // B, parallel streams
+	Optimizer string
+	LR        float64
+	Clip      float64 // max gradient norm; 0 disables clipping
+}
+
+// Validate reports the first value out of range, naming its flag.
+func (tc TrainConfig) Validate() error {
+	switch {
+	case tc.Seq < 1 || tc.Seq > 100000:
+		return fmt.Errorf("--seq %d: want 1 to 100000", tc.Seq)
+	case tc.Batch < 1 || tc.Batch > 4096:
+		return fmt.Errorf("--batch %d: want 1 to 4096", tc.Batch)
+	case tc.Seq*tc.Batch > 1<<22:
+		return fmt.Errorf("--seq %d × --batch %d: want at most %d characters per step", tc.Seq, tc.Batch, 1<<22)
+	case !(tc.LR > 0) || tc.LR > 100 || math.IsInf(tc.LR, 0):
+		return fmt.Errorf("--lr %g: want a number above 0 and at most 100", tc.LR)
+	case !(tc.Clip >= 0) || math.IsInf(tc.Clip, 0):
+		return fmt.Errorf("--clip %g: want 0 (off) or a positive number", tc.Clip)
+	}
+	if _, err := NewOptim(tc.Optimizer, 0, tc.LR); err != nil {
+		return err
+	}
+	return nil
+}
+
+// StepStats describes one training step.
+type StepStats struct {
+	Loss     float64 // mean cross-entropy of the chunk, nats per character
+	GradNorm float64 // before clipping
+	Clipped  bool
+	// Bad is set when the loss or the gradient was NaN or infinite: the step was
+	// not applied, so the weights are still the last good ones.
+	Bad bool
+}
+
+// Trainer trains a network by truncated BPTT over B streams, carrying the state
+// (not its gradient) from chunk to chunk. After the first step it allocates
+// nothing.
+type Trainer struct {
+	Config Config
+	Train  TrainConfig
+	P, G   *Params[float64]
+	Opt    *Optim
+	State  *State[float64] // carried across chunks
+
+	Steps      int64 // optimiser steps taken
+	Chars      int64 // characters trained on (T·B per step)
+	ClipEvents int64 // steps whose gradient was clipped
+
+	eng     *Engine[float64]
+	streams []Stream
+	started bool    // each stream's carry token has been read
+	read    []int64 // tokens read from each stream's start
+	carry   []int32
+	x, y    []int32 // (T, B) time-major
+	row     []int32 // T+1 tokens of one stream
+}
+
+// NewTrainer trains p (in place) on streams, one per batch row.
+func NewTrainer(cfg Config, p *Params[float64], tc TrainConfig, streams []Stream) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := tc.Validate(); err != nil {
+		return nil, err
+	}
+	if len(streams) != tc.Batch {
+		return nil, fmt.Errorf("%d streams for --batch %d", len(streams), tc.Batch)
+	}
+	opt, err := NewOptim(tc.Optimizer, len(p.Mem), tc.LR)
+	if err != nil {
+		return nil, err
+	}
+	g := NewParams[float64](cfg)
+	t, b := tc.Seq, tc.Batch
+	return &Trainer{
+		Config: cfg, Train: tc, P: p, G: g, Opt: opt,
+		State:   NewState[float64](cfg, b),
+		eng:     NewEngine(cfg, p, g, t, b),
+		streams: streams,
+		carry:   make([]int32, b),
+		read:    make([]int64, b),
+		x:       make([]int32, t*b),
+		y:       make([]int32, t*b),
+		row:     make([]int32, t+1),
+	}, nil
+}
+
+// SetStreams replaces the streams, which have already read read[b] tokens each
+// (nil: none). When resuming, position each stream one token before where it
+// stopped, so that the carry token is read again.
+func (tr *Trainer) SetStreams(streams []Stream, read []int64) error {
+	if len(streams) != tr.Train.Batch || (read != nil && len(read) != len(streams)) {
+		return fmt.Errorf("%d streams for --batch %d", len(streams), tr.Train.Batch)
+	}
+	tr.streams = streams
+	tr.started = false
+	for b := range tr.read {
+		tr.read[b] = 0
+		if read != nil {
+			tr.read[b] = read[b]
+		}
+	}
+	return nil
+}
+
+// Offsets reports how many tokens each stream has read from its start.
+func (tr *Trainer) Offsets() []int64 { return slices.Clone(tr.read) }
+
+// Engine is the trainer's engine, for observers of training.
+func (tr *Trainer) Engine() *Engine[float64] { return tr.eng }
+
+// next fills x and y with the next chunk of every stream: x[t] is followed by y[t],
+// and the last target becomes the next chunk's first input.
+func (tr *Trainer) next() {
+	t, b := tr.Train.Seq, tr.Train.Batch
+	for s, st := range tr.streams {
+		row := tr.row
+		if tr.started {
+			row[0] = tr.carry[s]
+			st.Read(row[1:])
+			tr.read[s] += int64(t)
+		} else {
+			st.Read(row)
+			tr.read[s] += int64(t + 1)
+		}
+		for i := range t {
+			tr.x[i*b+s] = row[i]
+			tr.y[i*b+s] = row[i+1]
+		}
+		tr.carry[s] = row[t]
+	}
+	tr.started = true
+}
+
+// Step trains on the next chunk and applies one optimiser update, unless the loss
+// or the gradient is not finite: then Stats.Bad is set, the weights are unchanged
+// and the carried state starts again from zero.
+func (tr *Trainer) Step() StepStats {
+	tr.next()
+	clear(tr.G.Mem)
+	tr.eng.Forward(tr.x, tr.State)
+	loss := tr.eng.Loss(tr.y)
+	tr.eng.Backward()
+	norm, clipped := ClipNorm(tr.G.Mem, tr.Train.Clip)
+	st := StepStats{Loss: loss, GradNorm: norm, Clipped: clipped}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(norm) || math.IsInf(norm, 0) {
+		st.Bad = true
+		tr.State.Reset() // it may hold NaN now; the weights are untouched
+		return st
+	}
+	tr.Opt.Step(tr.P.Mem, tr.G.Mem)
+	tr.Steps++
+	tr.Chars += int64(tr.Train.Seq * tr.Train.Batch)
+	if clipped {
+		tr.ClipEvents++
+	}
+	return st
+}
+
+// Checkpoint captures the trainer for Save: weights, optimiser moments, carried
+// state, counters and stream offsets. It shares memory with the trainer, so save
+// it before the next Step.
+func (tr *Trainer) Checkpoint(vocab []rune, meta map[string]string) *Checkpoint {
+	return &Checkpoint{
+		Config: tr.Config, Vocab: vocab, Params: tr.P,
+		Steps: tr.Steps, Chars: tr.Chars, ClipEvents: tr.ClipEvents,
+		Offsets: tr.Offsets(), Optim: tr.Opt, State: tr.State, Meta: meta,
+	}
+}
+
+// Resume restores what ck holds of a training run: counters, and, when they fit
+// this trainer, the optimiser moments (same optimiser) and the carried state (same
+// batch). The weights are taken from ck.Params by the caller (they are what the
+// trainer was made with). It reports what could not be restored.
+func (tr *Trainer) Resume(ck *Checkpoint) (notes []string) {
+	tr.Steps, tr.Chars, tr.ClipEvents = ck.Steps, ck.Chars, ck.ClipEvents
+	switch {
+	case ck.Optim == nil:
+		notes = append(notes, "no optimiser state in the checkpoint: moments start from zero")
+	case ck.Optim.Name != tr.Opt.Name:
+		notes = append(notes, fmt.Sprintf("checkpoint optimiser %s, now %s: moments start from zero", ck.Optim.Name, tr.Opt.Name))
+	default:
+		tr.Opt.T = ck.Optim.T
+		copy(tr.Opt.M, ck.Optim.M)
+		copy(tr.Opt.V, ck.Optim.V)
+	}
+	switch {
+	case ck.State == nil:
+		notes = append(notes, "no carried state in the checkpoint: starting from h = 0")
+	case len(ck.State.H[0]) != len(tr.State.H[0]):
+		notes = append(notes, fmt.Sprintf("checkpoint batch %d, now %d: starting from h = 0",
+			len(ck.State.H[0])/tr.Config.Hidden, tr.Train.Batch))
+	default:
+		tr.State.CopyFrom(ck.State)
+	}
+	return notes
+}
