@@ -146,6 +146,7 @@ func newRoot(stdio IO) *cobra.Command {
 		newSampleCmd(stdio),
 		newEvalCmd(stdio),
 		newCorporaCmd(stdio),
+		newProbeCmd(stdio),
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(flagError)

@@ -276,3 +276,61 @@ func TestSampleAndEvalAgreeWithTheModel(t *testing.T) {
 		t.Fatalf("eval %+v, want hello below 0.1 bits/char", r)
 	}
 }
+
+func TestProbeCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training run")
+	}
+	a := args([]string{"probe", "--steps", "30", "--every", "15", "--json", "--labels", "quote,depth", "--top", "2", "--window", "500"}, tiny)
+	out1, errs, code := run(t, "", a...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out1), "\n")
+	if len(lines) != 4 { // probes at 0, 15 and 30 steps, then the report
+		t.Fatalf("%d lines, want 4:\n%s", len(lines), out1)
+	}
+	var last struct {
+		Event  string
+		Chars  int64
+		Labels []struct {
+			Label   string
+			Verdict string
+			Units   []map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(lines[3]), &last); err != nil {
+		t.Fatal(err)
+	}
+	if last.Event != "report" || last.Chars != 30*16*4 || len(last.Labels) != 2 || last.Labels[0].Label != "quote" ||
+		len(last.Labels[0].Units) != 2 || last.Labels[1].Verdict == "" {
+		t.Fatalf("report %+v", last)
+	}
+	out2, _, _ := run(t, "", a...)
+	if out1 != out2 {
+		t.Fatal("the same seed gave different probe output")
+	}
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "s.csv")
+	if _, errs, code := run(t, "", args([]string{"probe", "--steps", "5", "--window", "300", "--dump", csv}, tiny)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(csv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(rows) != 301 || !strings.HasPrefix(rows[0], "t,char,quote,if,depth") || !strings.Contains(rows[0], ",c15") {
+		t.Fatalf("csv: %d rows, header %q", len(rows), rows[0])
+	}
+	for _, bad := range [][]string{
+		{"probe"},
+		{"probe", "--steps", "5", "--labels", "quote,brackets"},
+		{"probe", "--steps", "5", "--dump", "x.txt"},
+		{"probe", "--steps", "5", "--window", "10"},
+	} {
+		if _, errs, code := run(t, "", bad...); code != ExitUsage || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q", bad, code, errs)
+		}
+	}
+}

@@ -203,12 +203,103 @@ func runTrain(ctx context.Context, cmd *cobra.Command, stdio IO, o *trainOpts) e
 	if err != nil {
 		return err
 	}
+	s.printNotes(stdio)
+	res, err := s.loop(ctx, stdio, o, o.run.json, 0, nil)
+	if err != nil {
+		return err
+	}
+	tr := s.trainer
+	r := res.record("done")
+	if o.run.json {
+		if err := json.NewEncoder(stdio.Out).Encode(r); err != nil {
+			return err
+		}
+	} else {
+		w := stdio.Out
+		fmt.Fprintf(w, "trained %s on %s: %s, %s characters in %s (%s chars/s)\n",
+			s.cfg, s.corpus.Name, plural(tr.Steps-res.startSteps, "step", "steps"), si(float64(tr.Chars-res.startChars)),
+			duration(res.elapsed), si(r.CharsPerS))
+		if n := len(res.recent); n > 0 {
+			l := res.recentMean()
+			fmt.Fprintf(w, "train loss %.4f nats/char (%.4f bits/char), mean of the last %s\n", l, l/math.Ln2, plural(int64(n), "step", "steps"))
+		}
+		fmt.Fprintf(w, "validation %.4f nats/char (%.4f bits/char) on %s held-out characters\n",
+			res.val, res.val/math.Ln2, group(int64(res.heldLen)))
+		if tr.ClipEvents > 0 {
+			fmt.Fprintf(w, "gradient clipped on %s of %s\n", plural(tr.ClipEvents, "step", "steps"), plural(tr.Steps, "step", "steps"))
+		}
+		if res.saved != "" {
+			fmt.Fprintf(w, "saved %s (step %s)\n", res.saved, group(tr.Steps))
+		}
+	}
+	return res.finish(stdio, o)
+}
+
+func (s *session) printNotes(stdio IO) {
 	for _, n := range s.notes {
 		fmt.Fprintln(stdio.Err, "rnnscope: note: "+n)
 	}
 	if s.corpus.Skipped > 0 {
 		fmt.Fprintf(stdio.Err, "rnnscope: note: skipped %s in %s\n", plural(int64(s.corpus.Skipped), "file", "files"), s.corpus.Name)
 	}
+}
+
+// loopResult is how a training loop ended.
+type loopResult struct {
+	s                      *session
+	interrupted            bool
+	startSteps, startChars int64
+	elapsed                time.Duration
+	recent                 []float64 // the last losses, for the summary
+	val                    float64   // final validation loss on all held-out text, nats/char
+	heldLen                int
+	saved                  string
+}
+
+func (r *loopResult) recentMean() float64 {
+	t := 0.0
+	for _, v := range r.recent {
+		t += v
+	}
+	return t / float64(len(r.recent))
+}
+
+func (r *loopResult) record(event string) trainRecord {
+	tr := r.s.trainer
+	rec := trainRecord{Event: event, Step: tr.Steps, Chars: tr.Chars, ClipEvents: tr.ClipEvents,
+		ElapsedS: r.elapsed.Seconds(), Saved: r.saved}
+	if len(r.recent) > 0 {
+		rec.Loss = r.recentMean()
+		rec.BPC = rec.Loss / math.Ln2
+	}
+	if r.elapsed > 0 {
+		rec.CharsPerS = float64(tr.Chars-r.startChars) / r.elapsed.Seconds()
+	}
+	if !math.IsNaN(r.val) {
+		v, b := r.val, r.val/math.Ln2
+		rec.ValLoss, rec.ValBPC = &v, &b
+	}
+	return rec
+}
+
+// finish reports an interruption (exit status 130) after the results are out.
+func (r *loopResult) finish(stdio IO, o *trainOpts) error {
+	if !r.interrupted {
+		return nil
+	}
+	if o.save == "" {
+		fmt.Fprintln(stdio.Err, "rnnscope: interrupted (nothing saved: no --save)")
+	} else {
+		fmt.Fprintln(stdio.Err, "rnnscope: interrupted; saved "+o.save)
+	}
+	return errInterrupted
+}
+
+// loop trains until --steps, --seconds or Ctrl-C, with progress on stderr, --json
+// progress records when records is set, validation every --val-every steps,
+// saves every --save-every steps and at the end. every > 0 calls hook after every
+// that many steps (and once more at the end if the last step was not one).
+func (s *session) loop(ctx context.Context, stdio IO, o *trainOpts, records bool, every int64, hook func() error) (*loopResult, error) {
 	tr := s.trainer
 	ev := nets.NewEvaluator(s.cfg, tr.P)
 	heldIDs, _ := s.corpus.Held()
@@ -227,47 +318,22 @@ func runTrain(ctx context.Context, cmd *cobra.Command, stdio IO, o *trainOpts) e
 		}
 		return nil
 	}
-
+	res := &loopResult{s: s, startSteps: tr.Steps, startChars: tr.Chars, heldLen: len(heldIDs),
+		recent: make([]float64, 0, 100), val: math.NaN()}
 	m := newMeter(stdio)
 	enc := json.NewEncoder(stdio.Out)
 	start := time.Now()
-	startSteps, startChars := tr.Steps, tr.Chars
 	var deadline time.Time
 	if o.run.seconds > 0 {
 		deadline = start.Add(time.Duration(o.run.seconds * float64(time.Second)))
 	}
 	var sumLoss float64 // since the last --json record
 	var nLoss int64
-	recent := make([]float64, 0, 100) // the last 100 losses, for the summary
-	recentMean := func() float64 {
-		t := 0.0
-		for _, v := range recent {
-			t += v
-		}
-		return t / float64(len(recent))
-	}
 	lastVal := math.NaN()
-	record := func(event, saved string, val float64) trainRecord {
-		el := time.Since(start).Seconds()
-		r := trainRecord{Event: event, Step: tr.Steps, Chars: tr.Chars, ClipEvents: tr.ClipEvents,
-			ElapsedS: el, Saved: saved}
-		if nLoss > 0 {
-			r.Loss = sumLoss / float64(nLoss)
-			r.BPC = r.Loss / math.Ln2
-		}
-		if el > 0 {
-			r.CharsPerS = float64(tr.Chars-startChars) / el
-		}
-		if !math.IsNaN(val) {
-			v, b := val, val/math.Ln2
-			r.ValLoss, r.ValBPC = &v, &b
-		}
-		return r
-	}
 	frac := func() float64 {
 		f := -1.0
 		if o.run.steps > 0 {
-			f = float64(tr.Steps-startSteps) / float64(o.run.steps)
+			f = float64(tr.Steps-res.startSteps) / float64(o.run.steps)
 		}
 		if !deadline.IsZero() {
 			f = max(f, time.Since(start).Seconds()/o.run.seconds)
@@ -276,7 +342,7 @@ func runTrain(ctx context.Context, cmd *cobra.Command, stdio IO, o *trainOpts) e
 	}
 	status := func() string {
 		el := time.Since(start)
-		rate := float64(tr.Chars-startChars) / max(el.Seconds(), 1e-9)
+		rate := float64(tr.Chars-res.startChars) / max(el.Seconds(), 1e-9)
 		loss := ""
 		if nLoss > 0 {
 			loss = fmt.Sprintf("loss %.3f", sumLoss/float64(nLoss))
@@ -291,18 +357,17 @@ func runTrain(ctx context.Context, cmd *cobra.Command, stdio IO, o *trainOpts) e
 		}
 		return sentence(fmt.Sprintf("step %s", group(tr.Steps)), si(rate)+" chars/s", loss, val, eta)
 	}
-
-	interrupted := false
+	hooked := int64(-1)
 	m.show(frac(), status(), true)
 	for {
-		if o.run.steps > 0 && tr.Steps-startSteps >= o.run.steps {
+		if o.run.steps > 0 && tr.Steps-res.startSteps >= o.run.steps {
 			break
 		}
 		if !deadline.IsZero() && !time.Now().Before(deadline) {
 			break
 		}
 		if ctx.Err() != nil {
-			interrupted = true
+			res.interrupted = true
 			break
 		}
 		st := tr.Step()
@@ -312,15 +377,15 @@ func runTrain(ctx context.Context, cmd *cobra.Command, stdio IO, o *trainOpts) e
 			if math.IsInf(st.Loss, 0) || math.IsInf(st.GradNorm, 0) {
 				what = "infinite"
 			}
-			return fmt.Errorf("loss became %s at step %d (--lr %g): stopped without saving, so any earlier checkpoint is untouched; try a lower --lr or a --clip",
+			return nil, fmt.Errorf("loss became %s at step %d (--lr %g): stopped without saving, so any earlier checkpoint is untouched; try a lower --lr or a --clip",
 				what, tr.Steps+1, tr.Opt.LR)
 		}
 		sumLoss += st.Loss
 		nLoss++
-		if len(recent) == cap(recent) {
-			recent = append(recent[:0], recent[1:]...)
+		if len(res.recent) == cap(res.recent) {
+			res.recent = append(res.recent[:0], res.recent[1:]...)
 		}
-		recent = append(recent, st.Loss)
+		res.recent = append(res.recent, st.Loss)
 		if tr.Steps%o.valEvery == 0 {
 			lastVal = valLoss(valChars)
 		}
@@ -328,58 +393,47 @@ func runTrain(ctx context.Context, cmd *cobra.Command, stdio IO, o *trainOpts) e
 		if o.saveEvery > 0 && tr.Steps%o.saveEvery == 0 {
 			if err := save(); err != nil {
 				m.done()
-				return err
+				return nil, err
 			}
 			saved = o.save
 		}
-		if o.run.json && tr.Steps%o.logEvery == 0 {
-			if err := enc.Encode(record("progress", saved, lastVal)); err != nil {
-				return err
+		if records && tr.Steps%o.logEvery == 0 {
+			res.elapsed = time.Since(start)
+			r := res.record("progress")
+			r.Saved = saved
+			r.Loss, r.BPC = sumLoss/float64(nLoss), sumLoss/float64(nLoss)/math.Ln2
+			r.ValLoss, r.ValBPC = nil, nil
+			if !math.IsNaN(lastVal) {
+				v, b := lastVal, lastVal/math.Ln2
+				r.ValLoss, r.ValBPC = &v, &b
+			}
+			if err := enc.Encode(r); err != nil {
+				return nil, err
 			}
 			sumLoss, nLoss = 0, 0
+		}
+		if every > 0 && (tr.Steps-res.startSteps)%every == 0 {
+			m.done()
+			if err := hook(); err != nil {
+				return nil, err
+			}
+			hooked = tr.Steps
 		}
 		m.show(frac(), status(), false)
 	}
 	m.done()
-
-	final := valLoss(0)
-	saved := ""
+	res.elapsed = time.Since(start)
+	if every > 0 && hooked != tr.Steps {
+		if err := hook(); err != nil {
+			return nil, err
+		}
+	}
+	res.val = valLoss(0)
 	if o.save != "" {
 		if err := save(); err != nil {
-			return err
+			return nil, err
 		}
-		saved = o.save
+		res.saved = o.save
 	}
-	r := record("done", saved, final)
-	if o.run.json {
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-	} else {
-		w := stdio.Out
-		fmt.Fprintf(w, "trained %s on %s: %s, %s characters in %s (%s chars/s)\n",
-			s.cfg, s.corpus.Name, plural(tr.Steps-startSteps, "step", "steps"), si(float64(tr.Chars-startChars)),
-			duration(time.Since(start)), si(r.CharsPerS))
-		if len(recent) > 0 {
-			l := recentMean()
-			fmt.Fprintf(w, "train loss %.4f nats/char (%.4f bits/char), mean of the last %s\n", l, l/math.Ln2, plural(int64(len(recent)), "step", "steps"))
-		}
-		fmt.Fprintf(w, "validation %.4f nats/char (%.4f bits/char) on %s held-out characters\n",
-			final, final/math.Ln2, group(int64(len(heldIDs))))
-		if tr.ClipEvents > 0 {
-			fmt.Fprintf(w, "gradient clipped on %s of %s\n", plural(tr.ClipEvents, "step", "steps"), plural(tr.Steps, "step", "steps"))
-		}
-		if saved != "" {
-			fmt.Fprintf(w, "saved %s (step %s)\n", saved, group(tr.Steps))
-		}
-	}
-	if interrupted {
-		if o.save == "" {
-			fmt.Fprintln(stdio.Err, "rnnscope: interrupted (nothing saved: no --save)")
-		} else {
-			fmt.Fprintln(stdio.Err, "rnnscope: interrupted; saved "+o.save)
-		}
-		return errInterrupted
-	}
-	return nil
+	return res, nil
 }

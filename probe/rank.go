@@ -1,0 +1,475 @@
+package probe
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/rnnscope/rnnscope/corpora"
+)
+
+// UnitScore is how well one unit tracks one label over a probe window.
+type UnitScore struct {
+	Unit Unit
+	Flat int     // index into Report.Units
+	R    float64 // Pearson correlation with the label (signed)
+	// For binary labels (NaN otherwise):
+	AUC       float64 // ROC AUC, oriented so that it is ≥ 0.5
+	Higher    bool    // the unit is higher where the label is 1
+	SignAcc   float64 // accuracy of "inside ⇔ unit > 0" (or < 0, whichever is better): the literal sign flip
+	SignBal   float64 // balanced accuracy of that rule
+	SignPos   bool    // the better rule is "inside ⇔ unit > 0"
+	ThrAcc    float64 // accuracy at the unit's best threshold
+	ThrBal    float64 // balanced accuracy at that threshold
+	Threshold float64
+	// Others is the unit's r with every label of the report, in its order.
+	Others []float64
+	// PartialIf is, for the "if" label, the unit's partial correlation with if
+	// holding depth fixed (NaN otherwise): near 0 means a depth unit.
+	PartialIf float64
+	// ParenAUC is, for the "quote" label, the AUC among characters inside
+	// parentheses only (string versus other argument text); NaN otherwise.
+	ParenAUC float64
+}
+
+// Fit is how well a readout predicts a label on held-out characters.
+type Fit struct {
+	R   float64
+	AUC float64 // binary labels; NaN otherwise
+}
+
+// LabelReport ranks every unit against one label.
+type LabelReport struct {
+	Name, Doc string
+	Binary    bool
+	N         int     // characters where the label applies
+	Positives int     // binary: characters where it is 1
+	BaseRate  float64 // binary: accuracy of always guessing the majority
+	R         []float64
+	Top       []UnitScore // best first: by AUC (then sign accuracy) for binary labels, by |r| otherwise
+	Readout   Fit         // ridge regression on all units, fit on the first half, scored on the second
+	Baseline  float64     // AUC (binary) or r of a lookup of the last 3 characters; NaN when unknown
+	Verdict   string
+}
+
+// Best is the top unit, or false when there is none.
+func (lr *LabelReport) Best() (UnitScore, bool) {
+	if len(lr.Top) == 0 {
+		return UnitScore{}, false
+	}
+	return lr.Top[0], true
+}
+
+// Saturation is, for one sigmoid gate of one layer, each unit's fraction of steps
+// below 0.1 and above 0.9 (Karpathy, Johnson and Fei-Fei's saturation plot), and
+// a histogram of all its activations.
+type Saturation struct {
+	Layer     int
+	Gate      string // "i", "f", "o" (LSTM) or "r", "z" (GRU)
+	Low, High []float64
+	Hist      []float64 // fraction of activations in each of HistBins equal bins over [0, 1]
+}
+
+// HistBins is the number of bins of a gate histogram.
+const HistBins = 20
+
+// Report is everything the probe says about one recording. It is never modified
+// after Analyze returns.
+type Report struct {
+	Layers     int
+	Units      []Unit
+	Labels     []LabelReport
+	Saturation []Saturation
+	Loss       float64 // mean next-character loss on the window, nats
+}
+
+// Label finds a label's report.
+func (r *Report) Label(name string) (*LabelReport, bool) {
+	for i := range r.Labels {
+		if r.Labels[i].Name == name {
+			return &r.Labels[i], true
+		}
+	}
+	return nil, false
+}
+
+// Options tune Analyze.
+type Options struct {
+	Labels   []string  // labels to report, in this order (nil: every label given)
+	Top      int       // units kept per label (0: 8)
+	Baseline *Baseline // the 3-character lookup, estimated on training text
+}
+
+// candidates is how many units by |r| get the rank statistics (AUC, accuracies).
+const candidates = 16
+
+// Analyze ranks every recorded unit against labels (the corpora.Labels of the
+// scored text, one value per step) and describes the result in plain words.
+// Ties are broken by unit order, so equal inputs give equal reports.
+func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
+	if opt.Top <= 0 {
+		opt.Top = 8
+	}
+	feats := labels
+	if opt.Labels != nil {
+		feats = nil
+		for _, name := range opt.Labels {
+			for _, f := range labels {
+				if f.Name == name {
+					feats = append(feats, f)
+				}
+			}
+		}
+	}
+	units := rec.Units()
+	series := make([][]float64, len(units))
+	for i, u := range units {
+		series[i] = rec.Series(u)
+	}
+	rep := &Report{Layers: rec.Config.Layers, Units: units, Loss: rec.MeanLoss()}
+	// r of every unit with every label, and of the labels with one another.
+	R := make([][]float64, len(feats))
+	for f, ft := range feats {
+		R[f] = make([]float64, len(units))
+		for u, x := range series {
+			R[f][u] = pearson(x, ft.Values)
+		}
+	}
+	byName := map[string]int{}
+	for f, ft := range feats {
+		byName[ft.Name] = f
+	}
+	all := map[string]corpora.Feature{}
+	for _, f := range labels {
+		all[f.Name] = f
+	}
+	sorted := map[int][]ranked{} // sort each unit once, for every binary label
+	order := func(u int) []ranked {
+		if s, ok := sorted[u]; ok {
+			return s
+		}
+		s := sortedOf(series[u])
+		sorted[u] = s
+		return s
+	}
+	var baseline map[string]float64
+	if opt.Baseline != nil {
+		baseline = opt.Baseline.scores
+	}
+	fits := readouts(rec, series, feats)
+
+	for f, ft := range feats {
+		doc, _ := corpora.LabelDoc(ft.Name)
+		lr := LabelReport{Name: ft.Name, Doc: doc, R: R[f], Binary: isBinary(ft.Values),
+			Readout: fits[f], Baseline: math.NaN()}
+		if b, ok := baseline[ft.Name]; ok {
+			lr.Baseline = b
+		}
+		for _, v := range ft.Values {
+			if !math.IsNaN(v) {
+				lr.N++
+				if v == 1 {
+					lr.Positives++
+				}
+			}
+		}
+		if lr.Binary && lr.N > 0 {
+			p := float64(lr.Positives) / float64(lr.N)
+			lr.BaseRate = max(p, 1-p)
+		}
+		// Candidates by |r|, ties by unit order.
+		idx := make([]int, len(units))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(absR(R[f][b]), absR(R[f][a])) })
+		k := min(len(idx), max(opt.Top, candidates))
+		if !lr.Binary {
+			k = min(len(idx), opt.Top)
+		}
+		for _, u := range idx[:k] {
+			s := UnitScore{Unit: units[u], Flat: u, R: R[f][u], AUC: math.NaN(), SignAcc: math.NaN(),
+				SignBal: math.NaN(), ThrAcc: math.NaN(), ThrBal: math.NaN(), Threshold: math.NaN(),
+				PartialIf: math.NaN(), ParenAUC: math.NaN()}
+			s.Others = make([]float64, len(feats))
+			for g := range feats {
+				s.Others[g] = R[g][u]
+			}
+			if lr.Binary && lr.Positives > 0 && lr.Positives < lr.N {
+				rankStats(&s, order(u), ft.Values)
+				if ft.Name == "quote" {
+					if paren, ok := all["paren"]; ok {
+						s.ParenAUC = subsetAUC(order(u), ft.Values, paren.Values, s.Higher)
+					}
+				}
+			}
+			if ft.Name == "if" {
+				if d, ok := all["depth"]; ok {
+					rxz := pearson(series[u], d.Values)
+					ryz := pearson(ft.Values, d.Values)
+					s.PartialIf = (s.R - rxz*ryz) / math.Sqrt((1-rxz*rxz)*(1-ryz*ryz))
+				}
+			}
+			lr.Top = append(lr.Top, s)
+		}
+		if lr.Binary {
+			slices.SortStableFunc(lr.Top, func(a, b UnitScore) int {
+				if c := cmp.Compare(nanLow(b.AUC), nanLow(a.AUC)); c != 0 {
+					return c
+				}
+				if c := cmp.Compare(nanLow(b.SignAcc), nanLow(a.SignAcc)); c != 0 {
+					return c // equally separable: the one whose sign says more first
+				}
+				return cmp.Compare(absR(b.R), absR(a.R))
+			})
+		}
+		lr.Top = lr.Top[:min(len(lr.Top), opt.Top)]
+		rep.Labels = append(rep.Labels, lr)
+	}
+	for i := range rep.Labels {
+		rep.Labels[i].Verdict = verdict(rep, &rep.Labels[i], byName)
+	}
+	rep.Saturation = saturation(rec)
+	return rep
+}
+
+func absR(r float64) float64 {
+	if math.IsNaN(r) {
+		return -1
+	}
+	return math.Abs(r)
+}
+
+func nanLow(x float64) float64 {
+	if math.IsNaN(x) {
+		return -1
+	}
+	return x
+}
+
+func isBinary(v []float64) bool {
+	any := false
+	for _, x := range v {
+		if math.IsNaN(x) {
+			continue
+		}
+		if x != 0 && x != 1 {
+			return false
+		}
+		any = true
+	}
+	return any
+}
+
+// pearson is the correlation of x and y over the steps where y is not NaN; NaN
+// when either is constant there.
+func pearson(x, y []float64) float64 {
+	var n, sx, sy, sxx, syy, sxy float64
+	for t, yv := range y[:len(x)] {
+		if math.IsNaN(yv) {
+			continue
+		}
+		xv := x[t]
+		n++
+		sx += xv
+		sy += yv
+		sxx += xv * xv
+		syy += yv * yv
+		sxy += xv * yv
+	}
+	if n < 2 {
+		return math.NaN()
+	}
+	vx := n*sxx - sx*sx
+	vy := n*syy - sy*sy
+	if vx <= 0 || vy <= 0 {
+		return math.NaN()
+	}
+	return (n*sxy - sx*sy) / math.Sqrt(vx*vy)
+}
+
+// ranked is one step of a unit's series, for rank statistics.
+type ranked struct {
+	v float64
+	t int32
+}
+
+// sortedOf orders a series ascending, ties by step.
+func sortedOf(x []float64) []ranked {
+	s := make([]ranked, len(x))
+	for t, v := range x {
+		s[t] = ranked{v, int32(t)}
+	}
+	slices.SortFunc(s, func(a, b ranked) int {
+		if c := cmp.Compare(a.v, b.v); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.t, b.t)
+	})
+	return s
+}
+
+// aucOf is P(x_inside > x_outside) + ½P(=) over the steps where keep is not NaN
+// and (when given) where within is 1: the Mann–Whitney statistic with tied values
+// sharing their mean rank.
+func aucOf(s []ranked, y, within []float64) float64 {
+	var rankSum, npos, n float64
+	for i := 0; i < len(s); {
+		j := i
+		var grpPos, grpN float64
+		for ; j < len(s) && s[j].v == s[i].v; j++ {
+			t := s[j].t
+			if math.IsNaN(y[t]) || (within != nil && within[t] != 1) {
+				continue
+			}
+			grpN++
+			if y[t] == 1 {
+				grpPos++
+			}
+		}
+		// ranks n+1 … n+grpN share their mean
+		rankSum += grpPos * (n + (grpN+1)/2)
+		npos += grpPos
+		n += grpN
+		i = j
+	}
+	nneg := n - npos
+	if npos == 0 || nneg == 0 {
+		return math.NaN()
+	}
+	return (rankSum - npos*(npos+1)/2) / (npos * nneg)
+}
+
+// rankStats fills AUC, sign and threshold accuracies of s from the unit's sorted
+// series and a binary label.
+func rankStats(s *UnitScore, srt []ranked, y []float64) {
+	auc := aucOf(srt, y, nil)
+	s.Higher = auc >= 0.5
+	s.AUC = max(auc, 1-auc)
+
+	var pos, neg float64 // label counts
+	var posAbove, negAbove, posBelow, negBelow float64
+	for _, e := range srt {
+		yv := y[e.t]
+		if math.IsNaN(yv) {
+			continue
+		}
+		if yv == 1 {
+			pos++
+			if e.v > 0 {
+				posAbove++
+			} else if e.v < 0 {
+				posBelow++
+			}
+		} else {
+			neg++
+			if e.v > 0 {
+				negAbove++
+			} else if e.v < 0 {
+				negBelow++
+			}
+		}
+	}
+	n := pos + neg
+	// inside ⇔ v > 0: right on posAbove + (neg − negAbove); inside ⇔ v < 0 likewise.
+	accPos := (posAbove + neg - negAbove) / n
+	accNeg := (posBelow + neg - negBelow) / n
+	if accPos >= accNeg {
+		s.SignPos, s.SignAcc = true, accPos
+		s.SignBal = (posAbove/pos + (neg-negAbove)/neg) / 2
+	} else {
+		s.SignAcc = accNeg
+		s.SignBal = (posBelow/pos + (neg-negBelow)/neg) / 2
+	}
+
+	// Sweep thresholds in the AUC's orientation: predict inside when v > θ (Higher)
+	// or v < θ, θ between consecutive distinct values.
+	var bestAcc, bestBal, bestTheta float64 = -1, 0, 0
+	// Start with θ below everything: Higher predicts all inside.
+	tp, fp := pos, neg // predicted inside and right / wrong (for Higher)
+	consider := func(theta float64) {
+		var acc, bal float64
+		if s.Higher {
+			acc = (tp + (neg - fp)) / n
+			bal = (tp/pos + (neg-fp)/neg) / 2
+		} else {
+			// predicted inside are the ones below θ: pos − tp right, neg − fp wrong
+			acc = ((pos - tp) + fp) / n
+			bal = ((pos-tp)/pos + fp/neg) / 2
+		}
+		if acc > bestAcc {
+			bestAcc, bestBal, bestTheta = acc, bal, theta
+		}
+	}
+	first := true
+	for i := 0; i < len(srt); {
+		j := i
+		for ; j < len(srt) && srt[j].v == srt[i].v; j++ {
+		}
+		if first {
+			consider(srt[i].v - 1e-9*math.Max(1, math.Abs(srt[i].v)))
+			first = false
+		}
+		for _, e := range srt[i:j] {
+			switch y[e.t] {
+			case 1:
+				tp--
+			case 0:
+				fp--
+			}
+		}
+		theta := srt[i].v
+		if j < len(srt) {
+			theta = (srt[i].v + srt[j].v) / 2
+		}
+		consider(theta)
+		i = j
+	}
+	s.ThrAcc, s.ThrBal, s.Threshold = bestAcc, bestBal, bestTheta
+}
+
+// subsetAUC is the oriented AUC among the steps where within is 1.
+func subsetAUC(srt []ranked, y, within []float64, higher bool) float64 {
+	auc := aucOf(srt, y, within)
+	if !higher {
+		auc = 1 - auc
+	}
+	return auc
+}
+
+// saturation measures every sigmoid gate's left and right saturation per unit.
+func saturation(rec *Recording) []Saturation {
+	if rec.Gates == nil {
+		return nil
+	}
+	h, T := rec.Config.Hidden, rec.T
+	var out []Saturation
+	names := rec.Config.Cell.GateNames()
+	for l, g := range rec.Gates {
+		for b, name := range names {
+			if name == "g" || name == "n" { // tanh blocks: not gates
+				continue
+			}
+			s := Saturation{Layer: l, Gate: name, Low: make([]float64, h), High: make([]float64, h), Hist: make([]float64, HistBins)}
+			for u := range h {
+				row := g[(b*h+u)*T : (b*h+u+1)*T]
+				var lo, hi float64
+				for _, v := range row {
+					if v < 0.1 {
+						lo++
+					} else if v > 0.9 {
+						hi++
+					}
+					bin := min(int(v*HistBins), HistBins-1)
+					s.Hist[max(bin, 0)]++
+				}
+				s.Low[u], s.High[u] = lo/float64(T), hi/float64(T)
+			}
+			for i := range s.Hist {
+				s.Hist[i] /= float64(h * T)
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}

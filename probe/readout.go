@@ -1,0 +1,145 @@
+package probe
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/rnnscope/rnnscope/corpora"
+)
+
+// ridgeLambda is the ridge penalty on standardised units, per fitted character:
+// small enough to be nearly least squares, large enough to keep collinear units
+// (h = o⊙tanh(c)) stable.
+const ridgeLambda = 1e-2
+
+// maxReadoutUnits caps the readout's inputs; beyond it the top layer's units are
+// used.
+const maxReadoutUnits = 512
+
+// readouts fits, for every label, a ridge regression from all units to the label on
+// the first half of the window and scores it on the second half: "is the feature
+// decodable at all", even when no single unit carries it.
+func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit {
+	out := make([]Fit, len(feats))
+	for i := range out {
+		out[i] = Fit{R: math.NaN(), AUC: math.NaN()}
+	}
+	T := rec.T
+	half := T / 2
+	if half < 10 {
+		return out
+	}
+	// Which units: all, or the top layer's when there are too many.
+	var use []int
+	for i, u := range rec.Units() {
+		if len(series) <= maxReadoutUnits || u.Layer == rec.Config.Layers-1 {
+			use = append(use, i)
+		}
+	}
+	D := len(use)
+	// Standardise on the fit half; drop constant units.
+	mean := make([]float64, D)
+	sd := make([]float64, D)
+	for j, u := range use {
+		x := series[u][:half]
+		var s, ss float64
+		for _, v := range x {
+			s += v
+			ss += v * v
+		}
+		m := s / float64(half)
+		mean[j] = m
+		sd[j] = math.Sqrt(max(ss/float64(half)-m*m, 0))
+	}
+	// Design matrices, one row per step: [1, z_1 … z_D].
+	build := func(from, to int) *mat.Dense {
+		X := mat.NewDense(to-from, D+1, nil)
+		for t := from; t < to; t++ {
+			X.Set(t-from, 0, 1)
+			for j, u := range use {
+				if sd[j] > 1e-9 {
+					X.Set(t-from, j+1, (series[u][t]-mean[j])/sd[j])
+				}
+			}
+		}
+		return X
+	}
+	Xfit, Xtest := build(0, half), build(half, T)
+
+	// Labels defined everywhere share one Gram matrix; masked ones get their own.
+	var gram *mat.Cholesky
+	solve := func(X *mat.Dense, y []float64, rows []int) *mat.VecDense {
+		var A mat.Dense
+		var G *mat.Cholesky
+		Xs := X
+		if rows != nil {
+			Xs = mat.NewDense(len(rows), D+1, nil)
+			for i, r := range rows {
+				Xs.SetRow(i, X.RawRowView(r))
+			}
+		}
+		n, _ := Xs.Dims()
+		if rows == nil && gram != nil {
+			G = gram
+		} else {
+			A.Mul(Xs.T(), Xs)
+			for j := 1; j <= D; j++ {
+				A.Set(j, j, A.At(j, j)+ridgeLambda*float64(n))
+			}
+			A.Set(0, 0, A.At(0, 0)+1e-9)
+			var c mat.Cholesky
+			if !c.Factorize(mat.NewSymDense(D+1, A.RawMatrix().Data)) {
+				return nil
+			}
+			G = &c
+			if rows == nil {
+				gram = G
+			}
+		}
+		yv := mat.NewVecDense(n, y)
+		var xty, w mat.VecDense
+		xty.MulVec(Xs.T(), yv)
+		if err := G.SolveVecTo(&w, &xty); err != nil {
+			return nil
+		}
+		return &w
+	}
+	for f, ft := range feats {
+		var rows []int
+		var y []float64
+		masked := false
+		for t := range half {
+			if math.IsNaN(ft.Values[t]) {
+				masked = true
+				break
+			}
+		}
+		if masked {
+			for t := range half {
+				if v := ft.Values[t]; !math.IsNaN(v) {
+					rows = append(rows, t)
+					y = append(y, v)
+				}
+			}
+			if len(rows) < 10 {
+				continue
+			}
+		} else {
+			y = append([]float64(nil), ft.Values[:half]...)
+		}
+		w := solve(Xfit, y, rows)
+		if w == nil {
+			continue
+		}
+		var pred mat.VecDense
+		pred.MulVec(Xtest, w)
+		p := pred.RawVector().Data
+		truth := ft.Values[half:]
+		out[f].R = pearson(p, truth)
+		if isBinary(truth) {
+			out[f].AUC = max(0, aucOf(sortedOf(p), truth, nil))
+		}
+	}
+	return out
+}

@@ -1,0 +1,116 @@
+package probe
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/rnnscope/rnnscope/corpora"
+	"github.com/rnnscope/rnnscope/nets"
+)
+
+func codeWindow(t testing.TB, warmup, scored int) (*corpora.Corpus, *Window) {
+	t.Helper()
+	c, err := corpora.Load("code", corpora.Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, text := c.Held()
+	w, err := NewWindow(ids, text, warmup, scored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, w
+}
+
+func randomNet(cfg nets.Config, seed uint64) *nets.Params[float64] {
+	p := nets.NewParams[float64](cfg)
+	nets.Init(cfg, p, rand.New(rand.NewPCG(seed, 0)), 0)
+	return p
+}
+
+// TestRecordingHoldsWhatTheNetworkComputes compares the recorded h, c and gates
+// with a second forward pass over the same text, and the recorded losses with the
+// evaluator's.
+func TestRecordingHoldsWhatTheNetworkComputes(t *testing.T) {
+	c, w := codeWindow(t, 30, 300)
+	for _, cell := range nets.Cells() {
+		cfg := nets.Config{Cell: cell, Vocab: c.Vocab.Size(), Hidden: 6, Layers: 2}
+		p := randomNet(cfg, 3)
+		rec := NewRecorder(cfg, p, c.Vocab.Runes()).Record(w.IDs, w.Text, w.Warmup, nil)
+		if rec.T != 300 || string(rec.Text) != string(w.Text[30:]) {
+			t.Fatalf("%s: recorded %d steps of %q…", cell, rec.T, string(rec.Text[:10]))
+		}
+		e := nets.NewEngine(cfg, p, nil, len(w.IDs), 1)
+		e.Forward(w.IDs, nets.NewState[float64](cfg, 1))
+		for _, step := range []int{0, 1, 150, 299} {
+			for l := range cfg.Layers {
+				h := e.Hidden(l, w.Warmup+step, 0)
+				for i := range h {
+					if got := rec.Series(Unit{Layer: l, Index: i})[step]; got != h[i] {
+						t.Fatalf("%s: layer %d h%d at step %d: recorded %v, network %v", cell, l, i, step, got, h[i])
+					}
+				}
+			}
+		}
+		ev := nets.NewEvaluator(cfg, p)
+		ev.Add(w.IDs[:w.Warmup+1])
+		before, n0 := ev.Mean()
+		ev.Add(w.IDs[w.Warmup+1:])
+		all, n1 := ev.Mean()
+		want := (all*float64(n1) - before*float64(n0)) / float64(n1-n0)
+		if got := rec.MeanLoss(); math.Abs(got-want) > 1e-12 {
+			t.Fatalf("%s: recorded mean loss %v, evaluator %v", cell, got, want)
+		}
+		if cell == nets.LSTM {
+			if rec.Gates == nil || len(rec.Groups) != 4 {
+				t.Fatalf("LSTM recording: %d groups, gates %v", len(rec.Groups), rec.Gates != nil)
+			}
+		}
+		top := rec.Top[10]
+		if top[0].P < top[1].P || top[1].P < top[4].P {
+			t.Fatalf("top predictions out of order: %v", top)
+		}
+	}
+}
+
+func TestProbeIsDeterministic(t *testing.T) {
+	c, w := codeWindow(t, 100, 1000)
+	cfg := nets.Config{Cell: nets.LSTM, Vocab: c.Vocab.Size(), Hidden: 16, Layers: 1}
+	p := randomNet(cfg, 9)
+	a := fmt.Sprintf("%v", probeOnce(cfg, p, c, w))
+	b := fmt.Sprintf("%v", probeOnce(cfg, p, c, w))
+	if a != b {
+		t.Fatal("two probes of the same network differ")
+	}
+}
+
+func probeOnce(cfg nets.Config, p *nets.Params[float64], c *corpora.Corpus, w *Window) *Report {
+	_, rep := NewProber(cfg, p, c.Vocab.Runes(), w, Options{}).Probe(nil)
+	return rep
+}
+
+// BenchmarkProbe records a 5,000-character window (after 200 of warm-up) of an
+// LSTM-128 and computes every statistic.
+func BenchmarkProbe(b *testing.B) {
+	c, w := codeWindow(b, DefaultWarmup, DefaultScored)
+	cfg := nets.Config{Cell: nets.LSTM, Vocab: c.Vocab.Size(), Hidden: 128, Layers: 1}
+	pr := NewProber(cfg, randomNet(cfg, 1), c.Vocab.Runes(), w, Options{})
+	b.Run("record", func(b *testing.B) {
+		for b.Loop() {
+			pr.rec.Record(w.IDs, w.Text, w.Warmup, nil)
+		}
+	})
+	rec := pr.rec.Record(w.IDs, w.Text, w.Warmup, nil)
+	b.Run("analyze", func(b *testing.B) {
+		for b.Loop() {
+			Analyze(rec, w.Labels, pr.Opt)
+		}
+	})
+	b.Run("all", func(b *testing.B) {
+		for b.Loop() {
+			pr.Probe(nil)
+		}
+	})
+}
