@@ -36,6 +36,9 @@ type UnitScore struct {
 type Fit struct {
 	R   float64
 	AUC float64 // binary labels; NaN otherwise
+	// Trace is the readout's prediction at every scored step (the first half is
+	// where it was fitted); nil when it could not be fitted.
+	Trace []float64
 }
 
 // LabelReport ranks every unit against one label.

@@ -132,9 +132,11 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 		if w == nil {
 			continue
 		}
-		var pred mat.VecDense
+		var pred, fitted mat.VecDense
 		pred.MulVec(Xtest, w)
+		fitted.MulVec(Xfit, w)
 		p := pred.RawVector().Data
+		out[f].Trace = append(append(make([]float64, 0, T), fitted.RawVector().Data...), p...)
 		truth := ft.Values[half:]
 		out[f].R = pearson(p, truth)
 		if isBinary(truth) {

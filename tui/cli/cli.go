@@ -124,22 +124,27 @@ func flagError(_ *cobra.Command, err error) error {
 }
 
 func newRoot(stdio IO) *cobra.Command {
+	o := &liveOpts{}
 	root := &cobra.Command{
 		Use:   "rnnscope",
 		Short: "Watch a character-level RNN learn, live in the terminal",
 		Long: "rnnscope trains a small character-level RNN (vanilla, LSTM or GRU) and lets you watch\n" +
 			"its hidden state: find the unit that switches inside quotes or if-blocks, and see\n" +
 			"gradients vanish in one cell and survive in the others.",
-		Example: "  rnnscope train --cell lstm --seconds 60 --save m.safetensors\n" +
-			"  rnnscope sample --load m.safetensors --n 300\n" +
-			"  rnnscope eval --load m.safetensors --corpus code",
+		Example: "  rnnscope                                   # the live scope on the code corpus\n" +
+			"  rnnscope --cell gru --corpus quotes --seconds 120\n" +
+			"  rnnscope train --cell lstm --seconds 60 --save m.safetensors",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return runLive(cmd.Context(), cmd, stdio, o)
 		},
 	}
+	o.register(root)
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(
 		newTrainCmd(stdio),
@@ -147,6 +152,7 @@ func newRoot(stdio IO) *cobra.Command {
 		newEvalCmd(stdio),
 		newCorporaCmd(stdio),
 		newProbeCmd(stdio),
+		newGradflowCmd(stdio),
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(flagError)

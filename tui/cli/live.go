@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rnnscope/rnnscope/nets"
+	"github.com/rnnscope/rnnscope/probe"
+	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui"
+)
+
+// liveOpts are the flags of the live session (bare `rnnscope`).
+type liveOpts struct {
+	trainOpts
+	view       string
+	fps        int
+	lockstep   int
+	script     string
+	theme      string
+	lang       string
+	noCaptions bool
+}
+
+func (o *liveOpts) register(c *cobra.Command) {
+	o.trainOpts.register(c)
+	fs := c.Flags()
+	fs.StringVar(&o.view, "view", "scope", "first screen: "+strings.Join(tui.ScreenNames(), ", "))
+	fs.IntVar(&o.fps, "fps", 25, "frames per second, 1 to 60")
+	fs.IntVar(&o.lockstep, "lockstep", 0, "train exactly this many steps per frame: the same seed and keys give the same frames")
+	fs.StringVar(&o.script, "script", "", "play a timeline of actions from FILE (see rnnscope --help)")
+	fs.StringVar(&o.theme, "theme", "auto", "colours: auto (from the terminal), "+strings.Join(themes.Names(), ", "))
+	fs.StringVar(&o.lang, "lang", "en", "language of the captions: en")
+	fs.BoolVar(&o.noCaptions, "no-captions", false, "hide the one-line panel captions (cleaner recordings)")
+}
+
+func (o *liveOpts) validate() error {
+	if err := o.trainOpts.validate(); err != nil {
+		return err
+	}
+	ok := false
+	for _, v := range tui.ScreenNames() {
+		ok = ok || v == o.view
+	}
+	switch {
+	case !ok:
+		return usagef("--view %q: want %s", o.view, strings.Join(tui.ScreenNames(), ", "))
+	case o.fps < 1 || o.fps > 60:
+		return usagef("--fps %d: want 1 to 60", o.fps)
+	case o.lockstep < 0 || o.lockstep > 10000:
+		return usagef("--lockstep %d: want 0 (off) to 10000 steps per frame", o.lockstep)
+	case o.theme != "auto" && themes.Check(o.theme) != nil:
+		return usagef("--theme %q: want auto, %s", o.theme, strings.Join(themes.Names(), ", "))
+	case o.lang != "en":
+		return usagef("--lang %q: want en", o.lang)
+	}
+	return nil
+}
+
+// errNoTerminal is the one line for a live session started into a pipe.
+var errNoTerminal = errors.New("the live scope needs a terminal, and stdout is not one; for headless runs use rnnscope train, probe or gradflow (rnnscope --help lists them)")
+
+// runLive starts training and the TUI.
+func runLive(ctx context.Context, cmd *cobra.Command, stdio IO, o *liveOpts) error {
+	if !stdio.OutTTY {
+		return usageError{errNoTerminal}
+	}
+	var script []tui.Action
+	if o.script != "" {
+		data, err := os.ReadFile(o.script)
+		if err != nil {
+			return usagef("--script %s: %v", o.script, errors.Unwrap(err))
+		}
+		if script, err = tui.ParseScript(string(data)); err != nil {
+			return usagef("--script %s: %v", o.script, err)
+		}
+	}
+	s, err := newSession(cmd, stdio, &o.trainOpts)
+	if err != nil {
+		return err
+	}
+	heldIDs, heldText := s.corpus.Held()
+	win, err := probe.NewWindow(heldIDs, heldText, probe.DefaultWarmup, probe.DefaultScored)
+	if err != nil {
+		return usagef("--corpus %s: %v", o.corpus.corpus, err)
+	}
+	opt := probe.Options{Top: 10, Baseline: probe.BaselineFrom(sampleTraining(s.corpus, trainingSample), win)}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	live := probe.StartLive(ctx, probe.LiveConfig{
+		Name: s.corpus.Name, Trainer: s.trainer, Corpus: s.corpus, Vocab: s.vocab, Window: win,
+		Options: opt, Rand: o.train.rng(), Meta: s.meta, Lockstep: o.lockstep,
+	})
+	cfg := tui.Config{
+		Live: live, Save: o.save, Theme: o.theme, View: o.view, FPS: o.fps, Lockstep: o.lockstep,
+		Seconds: o.run.seconds, Steps: o.run.steps, Script: script, Captions: !o.noCaptions, Lang: o.lang,
+	}
+	err = tui.Run(ctx, cfg)
+	cancel()
+	live.Wait()
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		return errInterrupted
+	case strings.Contains(err.Error(), "TTY"), strings.Contains(err.Error(), "tty"):
+		return fmt.Errorf("cannot open the terminal (%v); for headless runs use rnnscope train", err)
+	default:
+		return err
+	}
+	if o.save != "" { // quitting with --save keeps the work
+		if err := nets.Save(o.save, s.checkpoint()); err != nil {
+			return fmt.Errorf("saving %s: %w", o.save, err)
+		}
+		fmt.Fprintf(stdio.Err, "rnnscope: saved %s (step %s)\n", o.save, group(s.trainer.Steps))
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+package tui
+
+// rect is a screen region in cells.
+type rect struct{ x, y, w, h int }
+
+// Minimum terminal size for the TUI.
+const (
+	minW = 80
+	minH = 24
+)
+
+// layout places every part of the screen. It is a pure function of the terminal
+// size and the caption setting, and holds every breakpoint.
+type layout struct {
+	w, h     int
+	tooSmall bool
+	wide     bool // two columns on the Scope screen
+	tabs     rect // screen names and title
+	header   rect // the run's numbers
+	body     rect // the current screen
+	help     rect // the short help line
+	// Scope screen
+	text, trace, cursor, board, sample, events rect
+}
+
+// captionRows is how many rows a panel's caption takes.
+func captionRows(captions bool) int {
+	if captions {
+		return 1
+	}
+	return 0
+}
+
+func computeLayout(w, h int, captions bool) layout {
+	l := layout{w: w, h: h}
+	if w < minW || h < minH {
+		l.tooSmall = true
+		return l
+	}
+	l.tabs = rect{0, 0, w, 1}
+	l.header = rect{0, 1, w, 1}
+	l.help = rect{0, h - 1, w, 1}
+	l.body = rect{0, 2, w, h - 3}
+	b := l.body
+	c := captionRows(captions)
+	l.wide = w >= 120 && h >= 30
+	if l.wide {
+		rw := min(max(w*2/5, 48), 76)
+		lw := w - rw - 1
+		// Left: text, trace, cursor line, samples. Right: leaderboard, events.
+		sampleH := min(max(b.h/6, 3), 8) + c
+		traceH := 4 + c
+		cursorH := 2
+		textH := b.h - sampleH - traceH - cursorH
+		l.text = rect{b.x, b.y, lw, textH}
+		l.trace = rect{b.x, b.y + textH, lw, traceH}
+		l.cursor = rect{b.x, b.y + textH + traceH, lw, cursorH}
+		l.sample = rect{b.x, b.y + textH + traceH + cursorH, lw, sampleH}
+		boardH := min(b.h*3/5, 24)
+		l.board = rect{b.x + lw + 1, b.y, rw, boardH}
+		l.events = rect{b.x + lw + 1, b.y + boardH, rw, b.h - boardH}
+		return l
+	}
+	// One column. Only the text and the leaderboard keep their captions (the
+	// trace names its unit in its gutter, the sample says what it is inline).
+	eventsH := 1
+	sampleH := 1
+	boardH := 6 + c
+	cursorH := 1
+	traceH := 3
+	if h >= 30 {
+		sampleH, traceH = 2+c, 4+c
+		boardH++
+	}
+	textH := b.h - eventsH - sampleH - boardH - cursorH - traceH
+	y := b.y
+	l.text = rect{b.x, y, w, textH}
+	y += textH
+	l.trace = rect{b.x, y, w, traceH}
+	y += traceH
+	l.cursor = rect{b.x, y, w, cursorH}
+	y += cursorH
+	l.board = rect{b.x, y, w, boardH}
+	y += boardH
+	l.sample = rect{b.x, y, w, sampleH}
+	y += sampleH
+	l.events = rect{b.x, y, w, eventsH}
+	return l
+}
+
+// contains reports whether the cell (x, y) is inside r.
+func (r rect) contains(x, y int) bool {
+	return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h
+}

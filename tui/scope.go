@@ -1,0 +1,761 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/rnnscope/rnnscope/nets"
+	"github.com/rnnscope/rnnscope/probe"
+	"github.com/rnnscope/rnnscope/themes"
+)
+
+// tabsView is the first line: the screens on the left; on the right whether the
+// run trains, its step and characters seen, and the program's name if room is left.
+func (m Model) tabsView() string {
+	st := m.st
+	var b strings.Builder
+	for i, n := range screenNames {
+		label := fmt.Sprintf(" %d %s ", i+1, n)
+		if i == m.screen {
+			b.WriteString(st.ActiveTab.Render(label))
+		} else {
+			b.WriteString(st.Tab.Render(label))
+		}
+	}
+	left := b.String()
+	right := ""
+	if s := m.snap; s != nil {
+		state, short := st.OK.Render("▶ training"), st.OK.Render("▶")
+		switch {
+		case s.Err != "":
+			state, short = st.Error.Render("■ stopped"), st.Error.Render("■ stopped")
+		case s.Paused:
+			state, short = st.Warn.Render("❚❚ paused"), st.Warn.Render("❚❚ paused")
+		}
+		dot := st.Muted.Render(" · ")
+		for _, r := range []string{
+			state + dot + st.Label.Render("step ") + st.Value.Render(group(s.Step)) + dot + st.Value.Render(probe.Count(s.Chars)) + st.Label.Render(" chars"),
+			short + " " + st.Label.Render("step ") + st.Value.Render(group(s.Step)) + dot + st.Value.Render(probe.Count(s.Chars)),
+			short + " " + st.Value.Render(probe.Count(s.Chars)),
+		} {
+			right = r
+			if ansi.StringWidth(left)+ansi.StringWidth(r)+1 <= m.w {
+				break
+			}
+		}
+	}
+	if title := st.Title.Render("rnnscope"); ansi.StringWidth(left)+ansi.StringWidth(right)+ansi.StringWidth(title)+4 <= m.w {
+		right += "  " + title
+	}
+	gap := m.w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return pad(left, m.w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// headerView is the run's numbers on one line; the least important drop off
+// the right end when the terminal is narrow.
+func (m Model) headerView() string {
+	s := m.snap
+	st := m.st
+	if s == nil {
+		return pad(st.Muted.Render("starting…"), m.w)
+	}
+	kv := func(k, v string) string { return st.Label.Render(k) + " " + st.Value.Render(v) }
+	cfg := s.Config
+	net := fmt.Sprintf("%s %d", cellTitle(cfg.Cell), cfg.Hidden)
+	if cfg.Layers > 1 {
+		net += fmt.Sprintf(" × %d layers", cfg.Layers)
+	}
+	parts := []string{st.Accent.Render(s.Name) + " " + st.Value.Render(net)}
+	if !math.IsNaN(s.Loss) {
+		parts = append(parts, kv("loss", fmt.Sprintf("%.3f", s.Loss)))
+	}
+	if n := len(s.ValCurve); n > 0 {
+		v := s.ValCurve[n-1].V / math.Ln2
+		vals := make([]float64, 0, len(s.ValCurve))
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range s.ValCurve {
+			vals = append(vals, -p.V) // a taller bar is a lower loss
+			lo, hi = min(lo, -p.V), max(hi, -p.V)
+		}
+		parts = append(parts, kv("val", fmt.Sprintf("%.2f bpc", v))+" "+st.Accent.Render(sparkline(vals, lo, hi, 8)))
+	}
+	if m.cfg.Lockstep > 0 {
+		parts = append(parts, kv("lockstep", fmt.Sprint(m.cfg.Lockstep)))
+	} else if s.CharsPerSec > 0 {
+		parts = append(parts, st.Value.Render(probe.Count(int64(s.CharsPerSec)))+st.Label.Render(" chars/s"))
+	}
+	if s.ClipEvents > 0 {
+		clip := kv("clipped", group(s.ClipEvents))
+		if s.ClipRecent >= 10 {
+			clip = st.Warn.Render(fmt.Sprintf("clipped %d of 100", s.ClipRecent))
+		}
+		parts = append(parts, clip)
+	}
+	parts = append(parts, kv("lr", fmt.Sprintf("%.2g", s.LR)))
+	if cfg.Layers > 1 {
+		parts = append(parts, kv("layer", fmt.Sprintf("%d of %d", m.sel.pinned.Layer+1, cfg.Layers)))
+	}
+	sep := st.Muted.Render(" · ")
+	line := ""
+	for _, p := range parts {
+		next := line
+		if next != "" {
+			next += sep
+		}
+		next += p
+		if ansi.StringWidth(next) > m.w {
+			break
+		}
+		line = next
+	}
+	return pad(line, m.w)
+}
+
+func cellTitle(c nets.Cell) string {
+	switch c {
+	case nets.RNN:
+		return "RNN"
+	case nets.LSTM:
+		return "LSTM"
+	}
+	return "GRU"
+}
+
+// helpLine is the bottom line: a status message, else the short help.
+func (m Model) helpLine() string {
+	if m.typing {
+		return pad(m.input.View(), m.w)
+	}
+	if m.status != "" {
+		return pad(m.st.Accent.Render(m.status)+"  "+m.help.ShortHelpView(m.keys.ShortHelp()), m.w)
+	}
+	return pad(m.help.ShortHelpView(m.keys.ShortHelp()), m.w)
+}
+
+// helpView is the full keymap, over the body.
+func (m Model) helpView(r rect) string {
+	h := m.help
+	h.ShowAll = true
+	lines := []string{m.st.Title.Render("Keys") + m.st.Muted.Render("   (? or esc closes)"), ""}
+	lines = append(lines, strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")...)
+	lines = append(lines, "", m.st.Muted.Render("Mouse: click a character to move the cursor, a leaderboard row to pin it, a tab to switch; the wheel scrolls the text."))
+	return fit(lines, r.w, r.h)
+}
+
+// caption writes a panel's plain-words caption, when captions are on.
+func (m Model) caption(s string) []string {
+	if !m.captions {
+		return nil
+	}
+	return []string{m.st.Caption.Render(s)}
+}
+
+// scopeView assembles the Scope screen.
+func (m Model) scopeView() string {
+	l := m.lay
+	s := m.snap
+	if s == nil || s.Rec == nil {
+		return fit([]string{m.st.Muted.Render("waiting for the first probe…")}, l.body.w, l.body.h)
+	}
+	text := m.textPanel(l.text)
+	trace := m.tracePanel(l.trace)
+	cursor := m.cursorPanel(l.cursor)
+	board := m.boardPanel(l.board)
+	sample := m.samplePanel(l.sample)
+	events := m.eventsPanel(l.events)
+	if l.wide {
+		left := strings.Join([]string{text, trace, cursor, sample}, "\n")
+		right := strings.Join([]string{board, events}, "\n")
+		return hjoin(" ", left, right)
+	}
+	return strings.Join([]string{text, trace, cursor, board, sample, events}, "\n")
+}
+
+// series returns what the text and trace show for the pinned unit (or the
+// readout), and the centre of its colour map.
+func (m Model) series() (vals []float64, centre float64, name string) {
+	s := m.snap
+	rec := s.Rec
+	u := m.sel.pinned
+	if u.Cell && s.Config.Cell != nets.LSTM {
+		u.Cell = false
+	}
+	name = u.Name(s.Config.Layers)
+	vals = rec.Series(u)
+	lr := m.board()
+	if m.sel.readout && lr != nil && lr.Readout.Trace != nil {
+		vals = lr.Readout.Trace
+		name = "readout(" + lr.Name + ")"
+		if m.sel.centre {
+			centre = 0.5
+		}
+		return
+	}
+	if m.sel.centre && lr != nil {
+		for _, sc := range lr.Top {
+			if sc.Unit == u && !math.IsNaN(sc.Threshold) {
+				centre = sc.Threshold
+			}
+		}
+	}
+	return vals, centre, name
+}
+
+// robustScale is the 98th percentile of |v − centre|, so that a few extremes
+// don't wash out the colours.
+func robustScale(vals []float64, centre float64) float64 {
+	if len(vals) == 0 {
+		return 1
+	}
+	a := make([]float64, 0, len(vals))
+	for _, v := range vals {
+		a = append(a, math.Abs(v-centre))
+	}
+	slices.Sort(a)
+	s := a[min(len(a)-1, len(a)*98/100)]
+	if !(s > 1e-9) {
+		return 1
+	}
+	return s
+}
+
+// tabWidth is how many cells a tab takes in the text panel.
+const tabWidth = 4
+
+// layoutText breaks the recorded text into display lines of at most w cells:
+// newlines end lines, tabs become tabWidth cells, long lines wrap. Each cell
+// holds its step.
+func layoutText(text []rune, w int) [][]int {
+	var lines [][]int
+	cur := []int{}
+	for t, r := range text {
+		switch r {
+		case '\n':
+			cur = append(cur, t) // the newline shows as one cell at the line's end
+			lines = append(lines, cur)
+			cur = []int{}
+			continue
+		case '\t':
+			for range tabWidth {
+				cur = append(cur, t)
+			}
+		default:
+			cur = append(cur, t)
+			if ansi.StringWidth(string(r)) == 2 {
+				cur = append(cur, -2) // the second cell of a wide character
+			}
+		}
+		for len(cur) > w {
+			lines = append(lines, cur[:w])
+			cur = append([]int{}, cur[w:]...)
+		}
+	}
+	if len(cur) > 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// visibleRange is the steps the text panel shows.
+func (m Model) visibleRange(r rect) (from, to int) {
+	rows := r.h - len(m.caption(""))
+	lines := layoutText(m.snap.Rec.Text, r.w)
+	top := m.textTop(lines, rows)
+	from, to = -1, -1
+	for _, ln := range lines[top:min(top+rows, len(lines))] {
+		for _, t := range ln {
+			if t < 0 {
+				continue
+			}
+			if from < 0 {
+				from = t
+			}
+			to = t
+		}
+	}
+	return max(from, 0), max(to, 0)
+}
+
+// textTop is the first line shown: the scroll position, moved so the cursor
+// stays in view.
+func (m Model) textTop(lines [][]int, rows int) int {
+	top := min(m.text.top, max(len(lines)-rows, 0))
+	cur := -1
+	for i, ln := range lines {
+		if slices.Contains(ln, m.text.cursor) {
+			cur = i
+			break
+		}
+	}
+	if cur >= 0 {
+		if cur < top {
+			top = cur
+		}
+		if cur >= top+rows {
+			top = cur - rows + 1
+		}
+	}
+	return top
+}
+
+// textPanel is the probe text with every character's background coloured by the
+// pinned unit.
+func (m Model) textPanel(r rect) string {
+	st := m.st
+	rec := m.snap.Rec
+	vals, centre, name := m.series()
+	scale := robustScale(vals, centre)
+	centreWord := "0"
+	if m.sel.centre {
+		centreWord = fmt.Sprintf("its threshold %.2f", centre)
+	}
+	capLines := m.caption(fmt.Sprintf("Held-out text coloured by %s: %s above %s, %s below (±%.2f is full colour).",
+		name, posWord(st), centreWord, negWord(st), scale))
+	rows := r.h - len(capLines)
+	lines := layoutText(rec.Text, r.w)
+	top := m.textTop(lines, rows)
+	out := append([]string{}, capLines...)
+	hit := make([][]int, len(capLines), r.h) // caption rows hit nothing
+	var b strings.Builder
+	for _, ln := range lines[top:min(top+rows, len(lines))] {
+		b.Reset()
+		pen := st.Div.Pen(&b)
+		row := make([]int, 0, r.w)
+		for i, t := range ln {
+			row = append(row, t)
+			if t == -2 {
+				continue
+			}
+			ch := rec.Text[t]
+			switch ch {
+			case '\n':
+				ch = '↵'
+			case '\t':
+				ch = ' '
+				if i > 0 && ln[i-1] == t {
+					ch = ' '
+				}
+			}
+			if ch < ' ' {
+				ch = '·'
+			}
+			lvl := st.Div.Level(vals[t]-centre, scale)
+			if t == m.text.cursor {
+				pen.End()
+				b.WriteString(st.Pinned.Render(string(ch)))
+				continue
+			}
+			pen.Text(lvl, ch)
+		}
+		pen.End()
+		out = append(out, b.String())
+		hit = append(hit, row)
+	}
+	m.text.hit = hit
+	return fit(out, r.w, r.h)
+}
+
+func posWord(st *themes.Styles) string {
+	if st.Theme == "mono" {
+		return "bold/reverse"
+	}
+	return "warm"
+}
+
+func negWord(st *themes.Styles) string {
+	if st.Theme == "mono" {
+		return "underlined"
+	}
+	return "cool"
+}
+
+// tracePanel draws the pinned unit (or the readout) over the visible text as a
+// braille line with its zero (or threshold) marked, and the label's band under it.
+func (m Model) tracePanel(r rect) string {
+	st := m.st
+	vals, centre, name := m.series()
+	from, to := m.visibleRange(m.lay.text)
+	lr := m.board()
+	var capLines []string
+	if r.h >= 4 {
+		capLines = m.caption(fmt.Sprintf("%s over the text shown above (─ marks %s); the band below is where %s holds.",
+			name, map[bool]string{false: "zero", true: "the threshold"}[m.sel.centre], m.sel.label))
+	}
+	rows := r.h - len(capLines) - 1
+	if rows < 1 || to <= from {
+		return fit(capLines, r.w, r.h)
+	}
+	labelW := 8
+	cw := r.w - labelW
+	c := newCanvas(cw, rows)
+	seg := vals[from : to+1]
+	lo, hi := centre, centre
+	for _, v := range seg {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if hi-lo < 1e-9 {
+		hi, lo = hi+1, lo-1
+	}
+	sc := scaler{lo: lo, hi: hi, px: 4 * rows}
+	c.hrule(sc.y(centre))
+	n := len(seg)
+	px := 2 * cw
+	prevX, prevY := -1, 0
+	for x := range px {
+		a := x * n / px
+		bEnd := max((x+1)*n/px, a+1)
+		sum := 0.0
+		for _, v := range seg[a:min(bEnd, n)] {
+			sum += v
+		}
+		y := sc.y(sum / float64(min(bEnd, n)-a))
+		if prevX >= 0 {
+			c.line(prevX, prevY, x, y, 0)
+		} else {
+			c.dot(x, y, 0)
+		}
+		prevX, prevY = x, y
+	}
+	prefix := st.Series[themes.LSTM].Prefix
+	body := c.render(func(int) string { return prefix }, "─", func(g string) string { return st.Grid.Render(g) })
+	out := append([]string{}, capLines...)
+	for i, ln := range body {
+		lab := ""
+		switch {
+		case i == 0 && len(capLines) == 0:
+			lab = name // no caption: the gutter names the unit
+		case i == 0:
+			lab = fmt.Sprintf("%7.2f", hi)
+		case i == len(body)-1:
+			lab = fmt.Sprintf("%7.2f", lo)
+		}
+		out = append(out, st.Muted.Render(pad(lab, labelW-1))+" "+ln)
+	}
+	// The band: one cell per column, filled where the label is 1 (or its value
+	// is high, for a numeric label).
+	var band strings.Builder
+	if lr != nil {
+		if f := m.labelValues(lr.Name); f != nil {
+			seg := f[from : to+1]
+			lo, hi := 0.0, 1.0
+			if !lr.Binary {
+				lo, hi = math.Inf(1), math.Inf(-1)
+				for _, v := range seg {
+					if !math.IsNaN(v) {
+						lo, hi = min(lo, v), max(hi, v)
+					}
+				}
+			}
+			for x := range cw {
+				a := x * len(seg) / cw
+				bEnd := max((x+1)*len(seg)/cw, a+1)
+				sum, k := 0.0, 0
+				for _, v := range seg[a:min(bEnd, len(seg))] {
+					if !math.IsNaN(v) {
+						sum += v
+						k++
+					}
+				}
+				if k == 0 {
+					band.WriteString(" ")
+					continue
+				}
+				f := 0.0
+				if hi > lo {
+					f = (sum/float64(k) - lo) / (hi - lo)
+				}
+				band.WriteString(themes.Shade(f))
+			}
+		}
+	}
+	out = append(out, st.Muted.Render(pad(m.sel.label, labelW-1))+" "+st.Accent.Render(band.String()))
+	return fit(out, r.w, r.h)
+}
+
+// labelValues is a label's value at every scored step.
+func (m Model) labelValues(name string) []float64 {
+	w := m.snap.Window
+	if w == nil {
+		return nil
+	}
+	for _, f := range w.Labels {
+		if f.Name == name {
+			return f.Values
+		}
+	}
+	return nil
+}
+
+// cursorPanel shows, for the character under the cursor, the model's top
+// predictions for the next one and every unit's value as a strip.
+func (m Model) cursorPanel(r rect) string {
+	st := m.st
+	rec := m.snap.Rec
+	t := min(m.text.cursor, rec.T-1)
+	ch := string(rec.Text[t])
+	switch ch {
+	case "\n":
+		ch = "↵"
+	case "\t":
+		ch = "⇥"
+	case " ":
+		ch = "␣"
+	}
+	var b strings.Builder
+	b.WriteString(st.Label.Render("after ") + st.Pinned.Render(ch) + st.Label.Render(" next:"))
+	for _, p := range rec.Top[t] {
+		c := string(p.Rune)
+		switch c {
+		case "\n":
+			c = "↵"
+		case " ":
+			c = "␣"
+		case "\t":
+			c = "⇥"
+		}
+		b.WriteString(fmt.Sprintf(" %s %s", st.Value.Render(c), st.Muted.Render(fmt.Sprintf("%.0f%%", 100*p.P))))
+	}
+	first := b.String()
+	// Every unit of the pinned unit's group at this step, one cell each (averaged
+	// when there are more units than cells).
+	u := m.sel.pinned
+	if u.Cell && m.snap.Config.Cell != nets.LSTM {
+		u.Cell = false
+	}
+	h := m.snap.Config.Hidden
+	vals := make([]float64, h)
+	for i := range h {
+		vals[i] = rec.Series(probe.Unit{Layer: u.Layer, Cell: u.Cell, Index: i})[t]
+	}
+	scale := robustScale(vals, 0)
+	title := fmt.Sprintf("all %s: ", map[bool]string{false: "h", true: "c"}[u.Cell])
+	width := r.w - ansi.StringWidth(title)
+	if r.h == 1 {
+		width = r.w - ansi.StringWidth(first) - ansi.StringWidth(title) - 3
+	}
+	var strip strings.Builder
+	if width > 8 {
+		pen := st.Div.Pen(&strip)
+		cells := min(width, h)
+		for x := range cells {
+			a, bEnd := x*h/cells, max((x+1)*h/cells, x*h/cells+1)
+			sum := 0.0
+			for _, v := range vals[a:bEnd] {
+				sum += v
+			}
+			pen.Block(st.Div.Level(sum/float64(bEnd-a), scale))
+		}
+		pen.End()
+	}
+	second := st.Label.Render(title) + strip.String()
+	if r.h == 1 {
+		return fit([]string{first + "   " + second}, r.w, r.h)
+	}
+	return fit([]string{first, second}, r.w, r.h)
+}
+
+// boardFirstRow is the leaderboard's first unit row within its panel.
+func (m Model) boardFirstRow() int { return len(m.caption("")) + 1 }
+
+// boardPanel is the unit leaderboard for the chosen label.
+func (m Model) boardPanel(r rect) string {
+	st := m.st
+	lr := m.board()
+	if lr == nil {
+		return fit(nil, r.w, r.h)
+	}
+	rep := m.snap.Report
+	ro := fmt.Sprintf("all units together r %.2f", lr.Readout.R)
+	if !math.IsNaN(lr.Baseline) {
+		m := "AUC"
+		if !lr.Binary {
+			m = "r"
+		}
+		ro += fmt.Sprintf(" · last 3 chars %s %.2f", m, lr.Baseline)
+	}
+	capText := fmt.Sprintf("Best units for %s (%s) · %s · b next label", lr.Name, probe.Phrase(lr.Name), ro)
+	out := m.caption(capText)
+	head := "  unit        r"
+	if lr.Binary {
+		head += "    AUC  sign  thr"
+	}
+	head += "  emerged"
+	out = append(out, st.Label.Render(head))
+	sparkW := max(r.w-ansi.StringWidth(head)+7, 8)
+	verdict := lr.Verdict
+	if m.sel.follow {
+		verdict = "auto-follow · " + verdict
+	}
+	vlines := wrap("→ "+verdict, r.w, 2)
+	rows := r.h - len(out) - len(vlines)
+	for i, u := range lr.Top[:min(len(lr.Top), max(rows, 0))] {
+		mark := "  "
+		if u.Unit == m.sel.pinned {
+			mark = st.PinMark + " "
+		}
+		name := fmt.Sprintf("%-7s", u.Unit.Name(rep.Layers))
+		if u.Unit == m.sel.pinned {
+			name = st.Pinned.Render(name)
+		}
+		line := mark + name + fmt.Sprintf(" %5.2f", u.R)
+		if lr.Binary {
+			line += fmt.Sprintf("  %5.2f  %4.0f%% %4.0f%%", u.AUC, 100*u.SignAcc, 100*u.ThrAcc)
+		}
+		line += "  " + st.Accent.Render(m.emergenceSpark(lr, u.Flat, sparkW))
+		if i == m.sel.row {
+			line = st.Selected.Render(pad(ansi.Strip(line), r.w))
+		}
+		out = append(out, line)
+	}
+	for len(out) < r.h-len(vlines) {
+		out = append(out, "")
+	}
+	for _, v := range vlines {
+		out = append(out, st.Text.Render(v))
+	}
+	return fit(out, r.w, r.h)
+}
+
+// emergenceSpark is how a unit's |r| with a label grew over the probes.
+func (m Model) emergenceSpark(lr *probe.LabelReport, flat, w int) string {
+	em := m.snap.Emergence
+	li := -1
+	for i, l := range m.snap.Report.Labels {
+		if l.Name == lr.Name {
+			li = i
+		}
+	}
+	if li < 0 {
+		return ""
+	}
+	vals := make([]float64, 0, len(em))
+	for _, e := range em {
+		if li < len(e.R) && flat < len(e.R[li]) {
+			vals = append(vals, math.Abs(float64(e.R[li][flat])))
+		}
+	}
+	return sparkline(vals, 0, 1, w)
+}
+
+// samplePanel shows the latest text the model wrote.
+func (m Model) samplePanel(r rect) string {
+	st := m.st
+	s := m.snap
+	if len(s.Samples) == 0 {
+		return fit(nil, r.w, r.h)
+	}
+	sm := s.Samples[len(s.Samples)-1]
+	what := fmt.Sprintf("What the model writes now (temperature %.2f; - + to change)", sm.Temp)
+	if o := sm.Override; o != nil {
+		u := probe.Unit{Layer: o.Layer, Cell: o.Cell, Index: o.Unit}
+		what = fmt.Sprintf("Written with %s clamped to %+g (x cycles +1, −1, 0, off)", u.Name(s.Config.Layers), o.Value)
+		if !math.IsNaN(s.AblatedLoss) && s.Report != nil {
+			what += fmt.Sprintf("; window loss %.3f → %.3f bpc", s.Report.Loss/math.Ln2, s.AblatedLoss/math.Ln2)
+		}
+	}
+	var out []string
+	if r.h >= 2 {
+		out = m.caption(what)
+	}
+	rows := r.h - len(out)
+	text := strings.NewReplacer("\t", "    ").Replace(sm.Text)
+	var lines []string
+	for _, ln := range strings.Split(text, "\n") {
+		for ansi.StringWidth(ln) > r.w {
+			cut := ansi.Truncate(ln, r.w, "")
+			lines = append(lines, cut)
+			ln = ln[len(cut):]
+		}
+		lines = append(lines, ln)
+	}
+	if rows == 1 {
+		lead := st.Label.Render("sample ")
+		if sm.Override != nil {
+			lead = st.Warn.Render("clamped ")
+		}
+		out = append(out, lead+st.Text.Render(strings.ReplaceAll(text, "\n", "↵")))
+	} else {
+		for _, ln := range lines[:min(rows, len(lines))] {
+			out = append(out, st.Text.Render(ln))
+		}
+	}
+	return fit(out, r.w, r.h)
+}
+
+// eventsPanel is the event log, newest first.
+func (m Model) eventsPanel(r rect) string {
+	st := m.st
+	ev := m.snap.Events
+	var out []string
+	if r.h > 2 {
+		out = append(out, st.Title.Render("Events"))
+	}
+	for i := len(ev) - 1; i >= 0 && len(out) < r.h; i-- {
+		e := ev[i]
+		text := e.Text
+		if e.Warn {
+			text = st.Warn.Render(text)
+		} else {
+			text = st.Text.Render(text)
+		}
+		out = append(out, text)
+	}
+	if len(out) == 0 {
+		out = append(out, st.Muted.Render("no events yet"))
+	}
+	return fit(out, r.w, r.h)
+}
+
+// group writes n with thousands separators.
+func group(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && c != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// wrap breaks plain text into at most n lines of w cells at spaces; the last
+// line is cut with "…" if the text is longer.
+func wrap(s string, w, n int) []string {
+	var lines []string
+	words := strings.Fields(s)
+	cur := ""
+	for i, word := range words {
+		next := word
+		if cur != "" {
+			next = cur + " " + word
+		}
+		if ansi.StringWidth(next) <= w || cur == "" {
+			cur = next
+			continue
+		}
+		lines = append(lines, cur)
+		if len(lines) == n-1 {
+			cur = strings.Join(words[i:], " ")
+			break
+		}
+		cur = word
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	if k := len(lines) - 1; k >= 0 && ansi.StringWidth(lines[k]) > w {
+		lines[k] = ansi.Truncate(lines[k], w, "…")
+	}
+	return lines
+}
