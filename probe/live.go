@@ -236,6 +236,7 @@ func (l *Live) run(ctx context.Context) {
 				l.control(c)
 				l.publish()
 			case reply := <-l.adv:
+				l.drain() // requests sent before the advance apply before it
 				if l.cfg.Lockstep > 0 {
 					if !l.paused {
 						for range l.cfg.Lockstep {
@@ -262,6 +263,7 @@ func (l *Live) run(ctx context.Context) {
 			l.publish()
 			continue
 		case reply := <-l.adv:
+			l.drain()
 			reply <- l.publish()
 			continue
 		default:
@@ -280,6 +282,18 @@ func (l *Live) run(ctx context.Context) {
 			l.measureRate(now)
 			l.publish()
 			lastPub = now
+		}
+	}
+}
+
+// drain applies every queued request.
+func (l *Live) drain() {
+	for {
+		select {
+		case c := <-l.ctl:
+			l.control(c)
+		default:
+			return
 		}
 	}
 }

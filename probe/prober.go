@@ -25,7 +25,18 @@ const (
 // NewWindow takes warmup+scored characters from the start of held-out text (fewer
 // when it is shorter) and labels them. Labels are computed over the whole window,
 // warm-up included, so that the scored part starts with the right context.
+//
+// The warm-up is stretched to end at a line break (by at most 200 characters) so
+// that the scored text starts at the beginning of a line, as a reader expects.
 func NewWindow(ids []int32, text []rune, warmup, scored int) (*Window, error) {
+	if warmup > 0 {
+		for k := warmup - 1; k < min(len(text), warmup+200); k++ {
+			if text[k] == '\n' {
+				warmup = k + 1
+				break
+			}
+		}
+	}
 	n := min(len(ids), warmup+scored)
 	if n-warmup < 50 {
 		return nil, fmt.Errorf("held-out text of %d characters is too short for a probe window (%d warm-up + at least 50)", len(ids), warmup)

@@ -68,11 +68,14 @@ type Model struct {
 	typing   bool
 	input    textinput.Model
 	status   string // a transient message, shown until the next one
-	frames   int
-	steps0   int64 // the run's step when the session started, for --steps
-	script   *scriptPlayer
-	started  time.Time
-	quitting bool
+	// clampSent records that a clamp was sent, so that "off" is sent even before
+	// a snapshot shows it.
+	clampSent bool
+	frames    int
+	steps0    int64 // the run's step when the session started, for --steps
+	script    *scriptPlayer
+	started   time.Time
+	quitting  bool
 }
 
 type tickMsg struct{}
@@ -508,11 +511,13 @@ func (m *Model) nextLabel() {
 // reclamp tells the trainer which unit the clamp key holds, if any.
 func (m *Model) reclamp() {
 	if m.sel.clamp == 0 {
-		if m.snap != nil && m.snap.Override != nil {
+		if m.snap != nil && m.snap.Override != nil || m.clampSent {
 			m.send(probe.Control{SetOverride: true})
+			m.clampSent = false
 		}
 		return
 	}
+	m.clampSent = true
 	u := m.sel.pinned
 	o := &nets.Override{Layer: u.Layer, Cell: u.Cell, Unit: u.Index, Value: clampValues[m.sel.clamp-1]}
 	m.send(probe.Control{SetOverride: true, Override: o})
