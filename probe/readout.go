@@ -5,6 +5,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/rnnscope/rnnscope/nets/kernels"
+
 	"github.com/rnnscope/rnnscope/corpora"
 )
 
@@ -83,7 +85,12 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 		if rows == nil && gram != nil {
 			G = gram
 		} else {
-			A.Mul(Xs.T(), Xs)
+			// XᵀX through the engine's kernels: gonum's general product is
+			// several times slower at these shapes.
+			xs := Xs.RawMatrix()
+			g := make([]float64, (D+1)*(D+1))
+			kernels.GemmTN(D+1, D+1, n, xs.Data, xs.Stride, xs.Data, xs.Stride, 0, g, D+1)
+			A = *mat.NewDense(D+1, D+1, g)
 			for j := 1; j <= D; j++ {
 				A.Set(j, j, A.At(j, j)+ridgeLambda*float64(n))
 			}

@@ -114,3 +114,43 @@ func BenchmarkProbe(b *testing.B) {
 		}
 	})
 }
+
+// TestCorrelationsMatchTheDirectFormula checks the matrix-product path of r
+// against the two-pass formula on a real recording.
+func TestCorrelationsMatchTheDirectFormula(t *testing.T) {
+	c, w := codeWindow(t, 100, 2000)
+	cfg := nets.Config{Cell: nets.LSTM, Vocab: c.Vocab.Size(), Hidden: 12, Layers: 2}
+	rec := NewRecorder(cfg, randomNet(cfg, 4), c.Vocab.Runes()).Record(w.IDs, w.Text, w.Warmup, nil)
+	units := rec.Units()
+	series := make([][]float64, len(units))
+	for i, u := range units {
+		series[i] = rec.Series(u)
+	}
+	R := correlations(rec, series, w.Labels)
+	for f, ft := range w.Labels {
+		for u, x := range series {
+			// two-pass reference
+			var n, mx, my float64
+			for t, y := range ft.Values {
+				if !math.IsNaN(y) {
+					n++
+					mx += x[t]
+					my += y
+				}
+			}
+			mx, my = mx/n, my/n
+			var sxy, sxx, syy float64
+			for t, y := range ft.Values {
+				if !math.IsNaN(y) {
+					sxy += (x[t] - mx) * (y - my)
+					sxx += (x[t] - mx) * (x[t] - mx)
+					syy += (y - my) * (y - my)
+				}
+			}
+			want := sxy / math.Sqrt(sxx*syy)
+			if math.Abs(R[f][u]-want) > 1e-9 {
+				t.Fatalf("%s, %s: r %v, two-pass %v", ft.Name, units[u].Name(2), R[f][u], want)
+			}
+		}
+	}
+}

@@ -62,6 +62,7 @@ type Model struct {
 	trio     *probe.Trio
 	sel      selection
 	text     *textView
+	cache    *frameCache
 	raster   rasterView
 	showHelp bool
 	captions bool
@@ -90,7 +91,7 @@ type timeUpMsg struct{}
 func New(cfg Config) Model {
 	m := Model{cfg: cfg, keys: defaultKeyMap(), help: help.New(), captions: cfg.Captions,
 		look: look{profile: colorprofile.TrueColor, dark: true, theme: cfg.Theme},
-		text: &textView{}, sel: selection{follow: true, label: "quote"}}
+		text: &textView{}, cache: &frameCache{}, sel: selection{follow: true, label: "quote"}}
 	m.st = themes.New(cfg.Theme, themes.TrueColor, true)
 	m.applyStyles()
 	for i, n := range ScreenNames() {

@@ -266,7 +266,7 @@ func layoutText(text []rune, w int) [][]int {
 // visibleRange is the steps the text panel shows.
 func (m Model) visibleRange(r rect) (from, to int) {
 	rows := r.h - len(m.caption(""))
-	lines := layoutText(m.snap.Rec.Text, r.w)
+	lines := m.cache.lines(m.snap.Rec, r.w)
 	top := m.textTop(lines, rows)
 	from, to = -1, -1
 	for _, ln := range lines[top:min(top+rows, len(lines))] {
@@ -311,7 +311,7 @@ func (m Model) textPanel(r rect) string {
 	st := m.st
 	rec := m.snap.Rec
 	vals, centre, name := m.series()
-	scale := robustScale(vals, centre)
+	scale := m.cache.scale(m.snap.Rec, name, vals, centre)
 	centreWord := "0"
 	if m.sel.centre {
 		centreWord = fmt.Sprintf("its threshold %.2f", centre)
@@ -319,7 +319,7 @@ func (m Model) textPanel(r rect) string {
 	capLines := m.caption(fmt.Sprintf("Held-out text coloured by %s: %s above %s, %s below (±%.2f is full colour).",
 		name, posWord(st), centreWord, negWord(st), scale))
 	rows := r.h - len(capLines)
-	lines := layoutText(rec.Text, r.w)
+	lines := m.cache.lines(rec, r.w)
 	top := m.textTop(lines, rows)
 	out := append([]string{}, capLines...)
 	hit := make([][]int, len(capLines), r.h) // caption rows hit nothing
@@ -758,4 +758,31 @@ func wrap(s string, w, n int) []string {
 		lines[k] = ansi.Truncate(lines[k], w, "…")
 	}
 	return lines
+}
+
+// frameCache keeps what a View would otherwise recompute from an unchanged
+// recording: the text's line layout and the colour scale. View has a value
+// receiver, so the model holds it by pointer; only the UI goroutine uses it.
+type frameCache struct {
+	rec      *probe.Recording
+	width    int
+	laid     [][]int
+	scaleKey string
+	scaleRec *probe.Recording
+	scaleVal float64
+}
+
+func (c *frameCache) lines(rec *probe.Recording, w int) [][]int {
+	if c.rec != rec || c.width != w {
+		c.rec, c.width, c.laid = rec, w, layoutText(rec.Text, w)
+	}
+	return c.laid
+}
+
+func (c *frameCache) scale(rec *probe.Recording, key string, vals []float64, centre float64) float64 {
+	key = fmt.Sprintf("%s@%g", key, centre)
+	if c.scaleRec != rec || c.scaleKey != key {
+		c.scaleRec, c.scaleKey, c.scaleVal = rec, key, robustScale(vals, centre)
+	}
+	return c.scaleVal
 }

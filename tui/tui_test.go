@@ -25,11 +25,17 @@ import (
 // 4 streams of 16 characters, probed every 10 steps. It stops with the test.
 func testLive(t testing.TB, cell nets.Cell, lockstep int) *probe.Live {
 	t.Helper()
+	return sizedLive(t, cell, lockstep, 16, 600)
+}
+
+// sizedLive is testLive with a chosen hidden size and probe window.
+func sizedLive(t testing.TB, cell nets.Cell, lockstep, hidden, window int) *probe.Live {
+	t.Helper()
 	c, err := corpora.Load("code", corpora.Options{Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := nets.Config{Cell: cell, Vocab: c.Vocab.Size(), Hidden: 16, Layers: 1}
+	cfg := nets.Config{Cell: cell, Vocab: c.Vocab.Size(), Hidden: hidden, Layers: 1}
 	p := nets.NewParams[float64](cfg)
 	nets.Init(cfg, p, rand.New(rand.NewPCG(1, 1)), 0)
 	const batch = 4
@@ -42,7 +48,7 @@ func testLive(t testing.TB, cell nets.Cell, lockstep int) *probe.Live {
 		t.Fatal(err)
 	}
 	ids, text := c.Held()
-	w, err := probe.NewWindow(ids, text, 50, 600)
+	w, err := probe.NewWindow(ids, text, 50, window)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,9 +300,10 @@ func TestStylesFollowTheTerminal(t *testing.T) {
 	}
 }
 
-// BenchmarkView renders the Scope screen at 240×70.
+// BenchmarkView renders each screen at 240×70 for an LSTM-128 probed over the
+// default 5,000-character window.
 func BenchmarkView(b *testing.B) {
-	live := testLive(b, nets.LSTM, 5)
+	live := sizedLive(b, nets.LSTM, 5, 128, probe.DefaultScored)
 	for range 3 {
 		live.Advance()
 	}

@@ -152,6 +152,7 @@ func newRoot(stdio IO) *cobra.Command {
 		newEvalCmd(stdio),
 		newCorporaCmd(stdio),
 		newProbeCmd(stdio),
+		newDemoCmd(stdio),
 		newGradflowCmd(stdio),
 	)
 	for _, c := range root.Commands() {

@@ -25,7 +25,7 @@ func (f *netFlags) register(c *cobra.Command) {
 	fs.StringVar(&f.cell, "cell", "lstm", "recurrent cell: rnn, lstm or gru")
 	fs.IntVar(&f.hidden, "hidden", 128, "hidden units per layer")
 	fs.IntVar(&f.layers, "layers", 1, "stacked layers (1 to 3)")
-	fs.Float64Var(&f.forgetBias, "forget-bias", 0, "LSTM forget-gate bias at init (PyTorch: 0)")
+	fs.Float64Var(&f.forgetBias, "forget-bias", 0, "for an LSTM, the forget-gate bias at init (PyTorch: 0)")
 }
 
 func (f *netFlags) config(vocab int) (nets.Config, error) {
@@ -98,7 +98,7 @@ func (f *corpusFlags) register(c *cobra.Command, def string) {
 	fs := c.Flags()
 	fs.StringVar(&f.corpus, "corpus", def, "an embedded corpus (see `rnnscope corpora`), a file, a folder, or - for stdin")
 	fs.IntVar(&f.vocabMax, "vocab-max", 256, "keep at most this many characters, the rarest become one unknown token")
-	fs.Float64Var(&f.valFrac, "val-frac", 0.05, "held-out tail of a file corpus, for validation")
+	fs.Float64Var(&f.valFrac, "val-frac", 0.05, "the share of a file corpus held out at its end for validation")
 	fs.IntVar(&f.lag, "lag", 20, "the recall corpus's delay, in characters")
 }
 

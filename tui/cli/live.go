@@ -25,6 +25,7 @@ type liveOpts struct {
 	theme      string
 	lang       string
 	noCaptions bool
+	demo       bool // play the built-in tour
 }
 
 func (o *liveOpts) register(c *cobra.Command) {
@@ -33,10 +34,13 @@ func (o *liveOpts) register(c *cobra.Command) {
 	fs.StringVar(&o.view, "view", "scope", "first screen: "+strings.Join(tui.ScreenNames(), ", "))
 	fs.IntVar(&o.fps, "fps", 25, "frames per second, 1 to 60")
 	fs.IntVar(&o.lockstep, "lockstep", 0, "train exactly this many steps per frame: the same seed and keys give the same frames")
-	fs.StringVar(&o.script, "script", "", "play a timeline of actions from FILE (see rnnscope --help)")
+	fs.StringVar(&o.script, "script", "", "play a timeline of actions from FILE: one \"at 8s pin best quote\" per line")
 	fs.StringVar(&o.theme, "theme", "auto", "colours: auto (from the terminal), "+strings.Join(themes.Names(), ", "))
 	fs.StringVar(&o.lang, "lang", "en", "language of the captions: en")
 	fs.BoolVar(&o.noCaptions, "no-captions", false, "hide the one-line panel captions (cleaner recordings)")
+	for _, name := range []string{"json", "log-every", "val-every", "save-every"} {
+		_ = fs.MarkHidden(name) // headless-only flags
+	}
 }
 
 func (o *liveOpts) validate() error {
@@ -62,6 +66,32 @@ func (o *liveOpts) validate() error {
 	return nil
 }
 
+func newDemoCmd(stdio IO) *cobra.Command {
+	o := &liveOpts{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "A scripted tour of every screen, with captions (for recordings)",
+		Long: "Play a built-in tour of the live scope: the Scope, Raster, Gates and Gradients\n" +
+			"screens with a caption for each, in about a hundred seconds, then quit. Any\n" +
+			"flag of the live scope applies; --lockstep makes the tour the same on any machine.",
+		Example: "  rnnscope demo\n" +
+			"  asciinema rec -c 'rnnscope demo --lockstep 2' demo.cast",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
+			if o.script != "" {
+				return usagef("--script: demo plays its own script; use rnnscope --script FILE")
+			}
+			o.demo = true
+			return runLive(cmd.Context(), cmd, stdio, o)
+		},
+	}
+	o.register(cmd)
+	return cmd
+}
+
 // errNoTerminal is the one line for a live session started into a pipe.
 var errNoTerminal = errors.New("the live scope needs a terminal, and stdout is not one; for headless runs use rnnscope train, probe or gradflow (rnnscope --help lists them)")
 
@@ -71,6 +101,9 @@ func runLive(ctx context.Context, cmd *cobra.Command, stdio IO, o *liveOpts) err
 		return usageError{errNoTerminal}
 	}
 	var script []tui.Action
+	if o.demo {
+		script = tui.DemoScript()
+	}
 	if o.script != "" {
 		data, err := os.ReadFile(o.script)
 		if err != nil {
@@ -97,7 +130,18 @@ func runLive(ctx context.Context, cmd *cobra.Command, stdio IO, o *liveOpts) err
 		Options: opt, Rand: o.train.rng(), Meta: s.meta, Lockstep: o.lockstep,
 	})
 	cfg := tui.Config{
-		Live: live, Save: o.save, Theme: o.theme, View: o.view, FPS: o.fps, Lockstep: o.lockstep,
+		Live: live,
+		// The Gradients screen's three cells: the session's corpus, shape, training
+		// and seed (the LSTM starts as the main run would), measured on its held-out text.
+		Trio: func() *probe.Trio {
+			tc, _ := o.train.config() // validated before the session started
+			return probe.StartTrio(ctx, probe.TrioConfig{
+				Name: s.corpus.Name, Corpus: s.corpus, Vocab: s.cfg.Vocab, Hidden: s.cfg.Hidden, Layers: s.cfg.Layers,
+				Train: tc, Rand: o.train.rng, Seed: o.train.seed, Held: heldIDs, ForgetBias: o.net.forgetBias,
+				Lockstep: o.lockstep, Paused: true,
+			})
+		},
+		Save: o.save, Theme: o.theme, View: o.view, FPS: o.fps, Lockstep: o.lockstep,
 		Seconds: o.run.seconds, Steps: o.run.steps, Script: script, Captions: !o.noCaptions, Lang: o.lang,
 	}
 	err = tui.Run(ctx, cfg)
