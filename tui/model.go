@@ -72,11 +72,14 @@ type Model struct {
 	// clampSent records that a clamp was sent, so that "off" is sent even before
 	// a snapshot shows it.
 	clampSent bool
-	frames    int
-	steps0    int64 // the run's step when the session started, for --steps
-	script    *scriptPlayer
-	started   time.Time
-	quitting  bool
+	// pausedForTrio: the main run was paused by showing the Gradients screen and
+	// resumes when it is left.
+	pausedForTrio bool
+	frames        int
+	steps0        int64 // the run's step when the session started, for --steps
+	script        *scriptPlayer
+	started       time.Time
+	quitting      bool
 }
 
 type tickMsg struct{}
@@ -111,6 +114,9 @@ func New(cfg Config) Model {
 	if len(cfg.Script) > 0 {
 		m.script = &scriptPlayer{actions: cfg.Script}
 	}
+	if m.screen == screenGradients {
+		m.setScreen(screenGradients) // start the comparison; the main run pauses
+	}
 	return m
 }
 
@@ -127,8 +133,11 @@ func (m Model) Init() tea.Cmd {
 // steps, so that equal seeds and keys give equal frames on any machine.
 func (m Model) tick() tea.Cmd {
 	if m.cfg.Lockstep > 0 && m.cfg.Live != nil {
-		live := m.cfg.Live
+		live, trio := m.cfg.Live, m.trio
 		return tea.Tick(frameEvery(m.cfg.FPS), func(time.Time) tea.Msg {
+			if trio != nil {
+				trio.Advance() // trains only while the Gradients screen is up
+			}
 			return snapMsg{live.Advance()}
 		})
 	}
@@ -397,12 +406,18 @@ func (m *Model) setScreen(s int) {
 		// Only one model trains at a time: the comparison while its screen is up.
 		if s == screenGradients {
 			m.trio.Send(probe.TrioControl{Resume: true})
-			if m.snap != nil && !m.snap.Paused {
+			if m.snap != nil && !m.snap.Paused && !m.pausedForTrio {
 				m.send(probe.Control{TogglePause: true})
+				m.pausedForTrio = true
 				m.status = "main run paused while the three cells train"
 			}
 		} else {
 			m.trio.Send(probe.TrioControl{Pause: true})
+			if m.pausedForTrio {
+				m.send(probe.Control{TogglePause: true})
+				m.pausedForTrio = false
+				m.status = "main run resumed"
+			}
 		}
 	}
 }
