@@ -21,6 +21,7 @@ type layout struct {
 	help     rect // the short help line
 	// Scope screen
 	text, trace, cursor, board, sample, events rect
+	labels                                     rect // every label's best unit (wide only)
 }
 
 // captionRows is how many rows a panel's caption takes.
@@ -56,9 +57,12 @@ func computeLayout(w, h int, captions bool) layout {
 		l.trace = rect{b.x, b.y + textH, lw, traceH}
 		l.cursor = rect{b.x, b.y + textH + traceH, lw, cursorH}
 		l.sample = rect{b.x, b.y + textH + traceH + cursorH, lw, sampleH}
-		boardH := min(b.h*3/5, 24)
+		// caption, header, up to 10 units, a blank line, a two-line verdict
+		boardH := min(c+1+10+1+2, b.h/2)
+		labelsH := min(1+8+1, (b.h-boardH)/2) // title, one line per label, a blank line
 		l.board = rect{b.x + lw + 1, b.y, rw, boardH}
-		l.events = rect{b.x + lw + 1, b.y + boardH, rw, b.h - boardH}
+		l.labels = rect{b.x + lw + 1, b.y + boardH, rw, labelsH}
+		l.events = rect{b.x + lw + 1, b.y + boardH + labelsH, rw, b.h - boardH - labelsH}
 		return l
 	}
 	// One column. Only the text and the leaderboard keep their captions (the

@@ -572,6 +572,10 @@ func (m Model) click(mm tea.Mouse) (tea.Model, tea.Cmd) {
 		if y < len(m.text.hit) && x < len(m.text.hit[y]) && m.text.hit[y][x] >= 0 {
 			m.text.cursor = m.text.hit[y][x]
 		}
+	case m.screen == screenRaster && l.body.contains(mm.X, mm.Y):
+		if u, ok := m.rasterHit(mm.X, mm.Y); ok {
+			m.pin(u)
+		}
 	case m.screen == screenScope && l.board.contains(mm.X, mm.Y):
 		row := mm.Y - l.board.y - m.boardFirstRow()
 		if lr := m.board(); lr != nil && row >= 0 && row < len(lr.Top) {
@@ -616,7 +620,16 @@ func (m Model) render() string {
 	if m.showHelp {
 		body = m.helpView(l.body)
 	}
-	return strings.Join([]string{m.tabsView(), m.headerView(), body, m.helpLine()}, "\n")
+	tabs, header, help := m.tabsView(), m.headerView(), m.helpLine()
+	var b strings.Builder
+	b.Grow(len(tabs) + len(header) + len(body) + len(help) + 3)
+	for i, part := range []string{tabs, header, body, help} {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(part)
+	}
+	return b.String()
 }
 
 // tooSmall says what size is needed, fitted to the terminal.

@@ -172,7 +172,7 @@ func (m Model) scopeView() string {
 	events := m.eventsPanel(l.events)
 	if l.wide {
 		left := strings.Join([]string{text, trace, cursor, sample}, "\n")
-		right := strings.Join([]string{board, events}, "\n")
+		right := strings.Join([]string{board, m.labelsPanel(l.labels), events}, "\n")
 		return hjoin(" ", left, right)
 	}
 	return strings.Join([]string{text, trace, cursor, board, sample, events}, "\n")
@@ -685,6 +685,46 @@ func (m Model) samplePanel(r rect) string {
 		for _, ln := range lines[:min(rows, len(lines))] {
 			out = append(out, st.Text.Render(ln))
 		}
+	}
+	return fit(out, r.w, r.h)
+}
+
+// labelsPanel lists every label's best unit and how it emerged: what the network
+// has learned so far, at a glance.
+func (m Model) labelsPanel(r rect) string {
+	st := m.st
+	rep := m.snap.Report
+	out := []string{st.Title.Render("Every label") + st.Muted.Render("  (b cycles; the row in bold is shown)")}
+	for i, lr := range rep.Labels {
+		if len(out) >= r.h {
+			break
+		}
+		best, ok := lr.Best()
+		if !ok {
+			continue
+		}
+		score := fmt.Sprintf("|r| %.2f", math.Abs(best.R))
+		if lr.Binary {
+			score = fmt.Sprintf("AUC %.2f", best.AUC)
+		}
+		hist := make([]float64, 0, len(m.snap.Emergence))
+		for _, e := range m.snap.Emergence {
+			if i < len(e.Score) {
+				hist = append(hist, e.Score[i])
+			}
+		}
+		lo := 0.0
+		if lr.Binary {
+			lo = 0.5
+		}
+		line := fmt.Sprintf("%-9s %-7s %-9s readout %5.2f  ", lr.Name, best.Unit.Name(rep.Layers), score, lr.Readout.R)
+		line = pad(line, min(r.w-10, ansi.StringWidth(line))) + st.Accent.Render(sparkline(hist, lo, 1, max(r.w-ansi.StringWidth(line), 0)))
+		if lr.Name == m.sel.label {
+			line = st.Accent.Render("▸ ") + st.Value.Render(line)
+		} else {
+			line = "  " + st.Text.Render(line)
+		}
+		out = append(out, line)
 	}
 	return fit(out, r.w, r.h)
 }
