@@ -276,6 +276,10 @@ func (m *Model) elapsed() time.Duration {
 }
 
 func (m *Model) send(c probe.Control) {
+	if m.cfg.ReadOnly {
+		m.status = "this session watches the host's run: it cannot change training"
+		return
+	}
 	if m.cfg.Live != nil {
 		m.cfg.Live.Send(c)
 	}

@@ -34,6 +34,9 @@ type Config struct {
 	Script   []Action
 	Captions bool // show the one-line panel captions
 	Lang     string
+	// ReadOnly sessions watch a run they cannot change (a class watching the
+	// host's run over SSH): training keys are refused with a message.
+	ReadOnly bool
 }
 
 // Screens, in tab order.
