@@ -329,18 +329,23 @@ func (e *Engine[F]) clamp(o *Override, at, cnew, hnew []F, tp *layerTape[F], t i
 // Loss returns the mean softmax cross-entropy, in nats, of the targets y (laid out
 // like Forward's x) against the last Forward's logits, and leaves its gradient
 // with respect to the logits ready for Backward.
-func (e *Engine[F]) Loss(y []int32) float64 {
+func (e *Engine[F]) Loss(y []int32) float64 { return e.LossOver(y, len(y)) }
+
+// LossOver is Loss for a part of a larger batch of total positions: it returns
+// the sum of this part's losses divided by total, and scales the gradient the
+// same way, so that the parts' gradients add up to the whole batch's.
+func (e *Engine[F]) LossOver(y []int32, total int) float64 {
 	v := e.cfg.Vocab
 	n := e.t * e.b
-	if len(y) != n {
-		panic(fmt.Sprintf("nets: %d targets for %d positions", len(y), n))
+	if len(y) != n || total < n {
+		panic(fmt.Sprintf("nets: %d targets for %d positions of %d", len(y), n, total))
 	}
-	total := 0.0
-	inv := 1 / float64(n)
+	sum := 0.0
+	inv := 1 / float64(total)
 	for r, tgt := range y {
 		row := e.logits[r*v : (r+1)*v]
 		lse := logSumExp(row)
-		total += lse - float64(row[tgt])
+		sum += lse - float64(row[tgt])
 		if e.dlogits != nil {
 			d := e.dlogits[r*v : (r+1)*v]
 			for j, s := range row {
@@ -349,7 +354,7 @@ func (e *Engine[F]) Loss(y []int32) float64 {
 			d[tgt] -= F(inv) //   − onehot / n
 		}
 	}
-	return total * inv
+	return sum * inv
 }
 
 // LossAt returns −log p(y) at step t of stream b of the last Forward, in nats.

@@ -3,6 +3,7 @@ package nets
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 )
 
@@ -65,12 +66,13 @@ type Trainer struct {
 	Chars      int64 // characters trained on (T·B per step)
 	ClipEvents int64 // steps whose gradient was clipped
 
-	eng     *Engine[float64]
+	shards  []shard       // the batch split in two halves when B is even, else one
+	work    chan int      // to the second shard's goroutine: train (the batch size)
+	done    chan struct{} // from it: finished
 	streams []Stream
 	started bool    // each stream's carry token has been read
 	read    []int64 // tokens read from each stream's start
 	carry   []int32
-	x, y    []int32 // (T, B) time-major
 	row     []int32 // T+1 tokens of one stream
 }
 
@@ -89,19 +91,80 @@ func NewTrainer(cfg Config, p *Params[float64], tc TrainConfig, streams []Stream
 	if err != nil {
 		return nil, err
 	}
-	g := NewParams[float64](cfg)
 	t, b := tc.Seq, tc.Batch
-	return &Trainer{
-		Config: cfg, Train: tc, P: p, G: g, Opt: opt,
+	tr := &Trainer{
+		Config: cfg, Train: tc, P: p, G: NewParams[float64](cfg), Opt: opt,
 		State:   NewState[float64](cfg, b),
-		eng:     NewEngine(cfg, p, g, t, b),
 		streams: streams,
 		carry:   make([]int32, b),
 		read:    make([]int64, b),
-		x:       make([]int32, t*b),
-		y:       make([]int32, t*b),
 		row:     make([]int32, t+1),
-	}, nil
+	}
+	// The batch always splits the same way, whatever the machine: results do
+	// not depend on how many cores ran them.
+	n := 1
+	if b >= 2 && b%2 == 0 {
+		n = 2
+	}
+	for k := range n {
+		lo, hi := k*b/n, (k+1)*b/n
+		sh := shard{lo: lo, hi: hi, g: NewParams[float64](cfg),
+			x: make([]int32, t*(hi-lo)), y: make([]int32, t*(hi-lo)),
+			st: &State[float64]{H: make([][]float64, cfg.Layers)}}
+		if n == 1 {
+			sh.g = tr.G // one shard accumulates straight into the trainer's slab
+		}
+		h := cfg.Hidden
+		for l := range cfg.Layers {
+			sh.st.H[l] = tr.State.H[l][lo*h : hi*h] // views of the carried state
+		}
+		if cfg.Cell == LSTM {
+			sh.st.C = make([][]float64, cfg.Layers)
+			for l := range cfg.Layers {
+				sh.st.C[l] = tr.State.C[l][lo*h : hi*h]
+			}
+		}
+		sh.eng = NewEngine(cfg, p, sh.g, t, hi-lo)
+		tr.shards = append(tr.shards, sh)
+	}
+	return tr, nil
+}
+
+// shard is one part of the batch: streams lo…hi−1 with their own engine, tape
+// and gradient slab. Shards run in parallel; their gradients are added in a fixed
+// order.
+type shard struct {
+	lo, hi int
+	eng    *Engine[float64]
+	g      *Params[float64]
+	st     *State[float64] // views of the trainer's carried state
+	x, y   []int32         // (T, hi−lo) time-major
+	loss   float64
+}
+
+// run trains a shard's half of the step: forward, loss over the whole batch,
+// backward into its own slab.
+func (sh *shard) run(total int) {
+	clear(sh.g.Mem)
+	sh.eng.Forward(sh.x, sh.st)
+	sh.loss = sh.eng.LossOver(sh.y, total)
+	sh.eng.Backward()
+}
+
+// startWorker starts the goroutine that trains the second shard. It holds the
+// shard, not the trainer, so an abandoned trainer is collected and its cleanup
+// ends the goroutine.
+func (tr *Trainer) startWorker() {
+	work, done := make(chan int), make(chan struct{})
+	sh := &tr.shards[1]
+	go func() {
+		for total := range work {
+			sh.run(total)
+			done <- struct{}{}
+		}
+	}()
+	tr.work, tr.done = work, done
+	runtime.AddCleanup(tr, func(w chan int) { close(w) }, work)
 }
 
 // SetStreams replaces the streams, which have already read read[b] tokens each
@@ -125,13 +188,13 @@ func (tr *Trainer) SetStreams(streams []Stream, read []int64) error {
 // Offsets reports how many tokens each stream has read from its start.
 func (tr *Trainer) Offsets() []int64 { return slices.Clone(tr.read) }
 
-// Engine is the trainer's engine, for observers of training.
-func (tr *Trainer) Engine() *Engine[float64] { return tr.eng }
+// Engine is the engine of the trainer's first shard, for observers of training.
+func (tr *Trainer) Engine() *Engine[float64] { return tr.shards[0].eng }
 
-// next fills x and y with the next chunk of every stream: x[t] is followed by y[t],
+// next fills the shards' x and y with the next chunk of every stream: x[t] is followed by y[t],
 // and the last target becomes the next chunk's first input.
 func (tr *Trainer) next() {
-	t, b := tr.Train.Seq, tr.Train.Batch
+	t := tr.Train.Seq
 	for s, st := range tr.streams {
 		row := tr.row
 		if tr.started {
@@ -142,9 +205,16 @@ func (tr *Trainer) next() {
 			st.Read(row)
 			tr.read[s] += int64(t + 1)
 		}
-		for i := range t {
-			tr.x[i*b+s] = row[i]
-			tr.y[i*b+s] = row[i+1]
+		for k := range tr.shards {
+			sh := &tr.shards[k]
+			if s < sh.lo || s >= sh.hi {
+				continue
+			}
+			w, j := sh.hi-sh.lo, s-sh.lo
+			for i := range t {
+				sh.x[i*w+j] = row[i]
+				sh.y[i*w+j] = row[i+1]
+			}
 		}
 		tr.carry[s] = row[t]
 	}
@@ -156,10 +226,24 @@ func (tr *Trainer) next() {
 // and the carried state starts again from zero.
 func (tr *Trainer) Step() StepStats {
 	tr.next()
-	clear(tr.G.Mem)
-	tr.eng.Forward(tr.x, tr.State)
-	loss := tr.eng.Loss(tr.y)
-	tr.eng.Backward()
+	loss := 0.0
+	if len(tr.shards) == 1 {
+		tr.shards[0].run(tr.Train.Seq * tr.Train.Batch)
+		loss = tr.shards[0].loss
+	} else {
+		if tr.work == nil {
+			tr.startWorker()
+		}
+		total := tr.Train.Seq * tr.Train.Batch
+		tr.work <- total
+		tr.shards[0].run(total)
+		<-tr.done
+		g0, g1 := tr.shards[0].g.Mem, tr.shards[1].g.Mem
+		for i := range tr.G.Mem {
+			tr.G.Mem[i] = g0[i] + g1[i]
+		}
+		loss = tr.shards[0].loss + tr.shards[1].loss
+	}
 	norm, clipped := ClipNorm(tr.G.Mem, tr.Train.Clip)
 	st := StepStats{Loss: loss, GradNorm: norm, Clipped: clipped}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(norm) || math.IsInf(norm, 0) {
