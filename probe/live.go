@@ -23,8 +23,12 @@ type Point struct {
 // Event is one line of the event log.
 type Event struct {
 	Chars int64
-	Text  string
+	Text  string // in English: fmt.Sprintf(Format, Args...)
 	Warn  bool
+	// Format and Args are Text before formatting, so that a UI can look Format
+	// up and write the event in another language. Args are strings and numbers.
+	Format string
+	Args   []any
 }
 
 // Emergence is what one probe found, kept for the curves of how units emerge.
@@ -318,8 +322,9 @@ func (l *Live) step() bool {
 		if math.IsInf(st.Loss, 0) {
 			what = "infinite"
 		}
-		l.errText = fmt.Sprintf("loss became %s at step %d — paused; lower the learning rate or reset", what, l.tr.Steps+1)
-		l.event(l.errText, true)
+		const f = "loss became %s at step %d — paused; lower the learning rate or reset"
+		l.errText = fmt.Sprintf(f, what, l.tr.Steps+1)
+		l.eventf(true, f, what, l.tr.Steps+1)
 		l.paused = true
 		return false
 	}
@@ -356,8 +361,10 @@ func decimate(c []Point) []Point {
 	return out
 }
 
-func (l *Live) event(text string, warn bool) {
-	l.events = append(l.events, Event{Chars: l.tr.Chars, Text: text, Warn: warn})
+// eventf logs fmt.Sprintf(format, args...), keeping format and args.
+func (l *Live) eventf(warn bool, format string, args ...any) {
+	l.events = append(l.events, Event{Chars: l.tr.Chars, Text: fmt.Sprintf(format, args...), Warn: warn,
+		Format: format, Args: args})
 	if len(l.events) > keptEvents {
 		l.events = slices.Delete(l.events, 0, len(l.events)-keptEvents)
 	}
@@ -381,7 +388,7 @@ func (l *Live) control(c Control) {
 	}
 	if c.LRFactor > 0 {
 		l.tr.Opt.LR = min(max(l.tr.Opt.LR*c.LRFactor, 1e-6), 10)
-		l.event(fmt.Sprintf("learning rate %.3g", l.tr.Opt.LR), false)
+		l.eventf(false, "learning rate %.3g", l.tr.Opt.LR)
 	}
 	if c.Temp > 0 {
 		l.temp = c.Temp
@@ -401,9 +408,9 @@ func (l *Live) control(c Control) {
 	if c.Save != "" {
 		ck := l.tr.Checkpoint(l.cfg.Vocab, l.cfg.Meta)
 		if err := nets.Save(c.Save, ck); err != nil {
-			l.event("save failed: "+err.Error(), true)
+			l.eventf(true, "save failed: %s", err.Error())
 		} else {
-			l.event(fmt.Sprintf("saved %s at step %d", c.Save, l.tr.Steps), false)
+			l.eventf(false, "saved %s at step %d", c.Save, l.tr.Steps)
 		}
 	}
 	if c.Probe {
@@ -427,7 +434,7 @@ func (l *Live) reset() {
 	l.recent, l.clips, l.lossCurve, l.valCurve, l.emergence = nil, nil, nil, nil, nil
 	l.every, l.acc, l.accN = 1, 0, 0
 	l.errText, l.paused = "", false
-	l.event("reset to the initial weights", false)
+	l.eventf(false, "reset to the initial weights")
 	l.probe()
 	l.sample()
 }
@@ -471,7 +478,7 @@ func (l *Live) probe() {
 		l.emergence = thin
 	}
 	if n := l.clipCount(); n >= 10 {
-		l.event(fmt.Sprintf("gradient clipped %d× in the last %d steps", n, len(l.clips)), true)
+		l.eventf(true, "gradient clipped %d× in the last %d steps", n, len(l.clips))
 	}
 	if l.override != nil {
 		l.ablate()
@@ -502,7 +509,7 @@ func (l *Live) noteEmergence(prev, cur *LabelReport, best UnitScore) {
 		if !cur.Binary {
 			m = "|r|"
 		}
-		l.event(fmt.Sprintf("%s now tracks %s (%s %.2f) at %s chars", best.Unit.Name(l.tr.Config.Layers), cur.Name, m, now, Count(l.tr.Chars)), false)
+		l.eventf(false, "%s now tracks %s (%s %.2f) at %s chars", best.Unit.Name(l.tr.Config.Layers), cur.Name, m, now, Count(l.tr.Chars))
 	}
 }
 

@@ -53,7 +53,10 @@ type LabelReport struct {
 	Top       []UnitScore // best first: by AUC (then sign accuracy) for binary labels, by |r| otherwise
 	Readout   Fit         // ridge regression on all units, fit on the first half, scored on the second
 	Baseline  float64     // AUC (binary) or r of a lookup of the last 3 characters; NaN when unknown
-	Verdict   string
+	// Claim is what the probe concludes about the best unit, as data; Verdict
+	// is the same in English (Claim.String()).
+	Claim   Claim
+	Verdict string
 }
 
 // Best is the top unit, or false when there is none.
@@ -224,7 +227,8 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 		rep.Labels = append(rep.Labels, lr)
 	}
 	for i := range rep.Labels {
-		rep.Labels[i].Verdict = verdict(rep, &rep.Labels[i], byName)
+		rep.Labels[i].Claim = claim(rep, &rep.Labels[i], byName)
+		rep.Labels[i].Verdict = rep.Labels[i].Claim.String()
 	}
 	rep.Saturation = saturation(rec)
 	return rep

@@ -189,7 +189,7 @@ func (t *Trio) build() error {
 	}
 	if t.lags < 1 {
 		t.lags = 0
-		t.event(fmt.Sprintf("%d held-out characters: too few to measure the gradient flow", len(cfg.Held)), true)
+		t.eventf(true, "%d held-out characters: too few to measure the gradient flow", len(cfg.Held))
 	}
 	for _, c := range nets.Cells() {
 		ncfg := nets.Config{Cell: c, Vocab: cfg.Vocab, Hidden: cfg.Hidden, Layers: cfg.Layers}
@@ -347,9 +347,9 @@ func (t *Trio) step() bool {
 			if math.IsInf(st.Loss, 0) {
 				what = "infinite"
 			}
-			t.errText = fmt.Sprintf("the %s's loss became %s at step %d — paused; reset (R) to start again",
-				c.cell.Title(), what, c.tr.Steps+1)
-			t.event(t.errText, true)
+			const f = "the %s's loss became %s at step %d — paused; reset (R) to start again"
+			t.errText = fmt.Sprintf(f, c.cell.Title(), what, c.tr.Steps+1)
+			t.eventf(true, f, c.cell.Title(), what, c.tr.Steps+1)
 			t.paused = true
 			return false
 		}
@@ -427,12 +427,14 @@ func (t *Trio) restartRates() {
 	}
 }
 
-func (t *Trio) event(text string, warn bool) {
+// eventf logs fmt.Sprintf(format, args...), keeping format and args.
+func (t *Trio) eventf(warn bool, format string, args ...any) {
 	var chars int64
 	if len(t.cells) > 0 {
 		chars = t.cells[0].tr.Chars
 	}
-	t.events = append(t.events, Event{Chars: chars, Text: text, Warn: warn})
+	t.events = append(t.events, Event{Chars: chars, Text: fmt.Sprintf(format, args...), Warn: warn,
+		Format: format, Args: args})
 	if len(t.events) > keptEvents {
 		t.events = slices.Delete(t.events, 0, len(t.events)-keptEvents)
 	}
@@ -449,7 +451,7 @@ func (t *Trio) control(c TrioControl) {
 	}
 	if c.Reset {
 		t.reset()
-		t.event("all three reset to their initial weights", false)
+		t.eventf(false, "all three reset to their initial weights")
 	}
 	if c.ToggleForgetBias {
 		t.toggleForgetBias()
@@ -470,8 +472,8 @@ func (t *Trio) toggleForgetBias() {
 		}
 		c.initWeights(t.cfg.Rand())
 		t.reset()
-		t.event(fmt.Sprintf("LSTM forget bias %g → %g: the LSTM starts again from new weights, and the RNN and the GRU restart too, so the comparison stays fair",
-			old, c.forgetBias), false)
+		t.eventf(false, "LSTM forget bias %g → %g: the LSTM starts again from new weights, and the RNN and the GRU restart too, so the comparison stays fair",
+			old, c.forgetBias)
 	}
 }
 

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -16,20 +15,31 @@ import (
 // gateMeaning names a sigmoid gate and says what it does when open (near 1) and
 // when shut (near 0). GRU: h = (1−z)⊙n + z⊙h₋₁, so an open z keeps the old
 // state; an r near 0 makes the candidate n ignore the past.
-func gateMeaning(g string) (name, open, shut string) {
+func (c *catalog) gateMeaning(g string) (name, open, shut string) {
 	switch g {
 	case "i":
-		return "input gate", "write", "ignore"
+		return c.tr("input gate"), c.tr("write"), c.tr("ignore")
 	case "f":
-		return "forget gate", "remember", "forget"
+		return c.tr("forget gate"), c.tr("remember"), c.tr("forget")
 	case "o":
-		return "output gate", "show", "hide"
+		return c.tr("output gate"), c.tr("show"), c.tr("hide")
 	case "r":
-		return "reset gate", "use the past", "reset"
+		return c.tr("reset gate"), c.tr("use the past"), c.tr("reset")
 	case "z":
-		return "update gate", "keep", "overwrite"
+		return c.tr("update gate"), c.tr("keep"), c.tr("overwrite")
 	}
-	return g + " gate", "open", "shut"
+	return c.tr("%s gate", g), c.tr("open"), c.tr("shut")
+}
+
+// gateNameWidth is the widest gate name, in cells: every panel's title gives
+// the y axis's name room beside it, in the same form.
+func (c *catalog) gateNameWidth() int {
+	w := 0
+	for _, g := range []string{"i", "f", "o", "r", "z"} {
+		name, _, _ := c.gateMeaning(g)
+		w = max(w, ansi.StringWidth(name))
+	}
+	return w
 }
 
 // Gate panel sizes, in cells.
@@ -45,17 +55,20 @@ func (m Model) gatesView(r rect) string {
 	st := m.st
 	s := m.snap
 	if s == nil || s.Report == nil {
-		return fit([]string{st.Muted.Render("waiting for the first probe…")}, r.w, r.h)
+		return fit([]string{st.Muted.Render(m.tr("waiting for the first probe…"))}, r.w, r.h)
 	}
 	if s.Config.Cell == nets.RNN {
 		lines := m.caption(firstFit(r.w,
-			"Gates are the sigmoid switches of an LSTM or a GRU: how often each one is shut or wide open.",
-			"Gates are the sigmoid switches of an LSTM or a GRU."))
-		lines = append(lines, "",
-			st.Title.Render("A vanilla RNN has no gates: switch to --cell lstm or gru to see them."), "")
-		lines = append(lines, wrap("Its state is h = tanh(W_hh h₋₁ + W_ih x + b): the same W_hh multiplies in at every step, "+
+			m.tr("Gates are the sigmoid switches of an LSTM or a GRU: how often each one is shut or wide open."),
+			m.tr("Gates are the sigmoid switches of an LSTM or a GRU.")))
+		lines = append(lines, "")
+		for _, ln := range wrap(m.tr("A vanilla RNN has no gates: switch to --cell lstm or gru to see them."), r.w, 2) {
+			lines = append(lines, st.Title.Render(ln))
+		}
+		lines = append(lines, "")
+		lines = append(lines, wrap(m.tr("Its state is h = tanh(W_hh h₋₁ + W_ih x + b): the same W_hh multiplies in at every step, "+
 			"so gradients from far back shrink or grow exponentially (3 Gradients shows it). "+
-			"An LSTM's forget gate and a GRU's update gate choose, unit by unit and step by step, what to keep.", r.w, 5)...)
+			"An LSTM's forget gate and a GRU's update gate choose, unit by unit and step by step, what to keep."), r.w, 5)...)
 		return fit(lines, r.w, r.h)
 	}
 	layer := m.sel.pinned.Layer
@@ -66,14 +79,14 @@ func (m Model) gatesView(r rect) string {
 		}
 	}
 	if len(sats) == 0 {
-		return fit([]string{st.Muted.Render(fmt.Sprintf("no gate statistics for layer %d yet", layer+1))}, r.w, r.h)
+		return fit([]string{st.Muted.Render(m.tr("no gate statistics for layer %d yet", layer+1))}, r.w, r.h)
 	}
 
 	lines := m.caption(firstFit(r.w,
-		"Each dot is a unit: → its share of time with the gate below 0.1 (shut), ↑ above 0.9 (open). Bars: every value of the gate, 0 to 1.",
-		"Dots are units: → time shut (< 0.1), ↑ time open (> 0.9). Bars: all values, 0 to 1.",
-		"Dots: units; → time shut (< 0.1), ↑ time open (> 0.9); bars: all values 0–1."))
-	readings := gateReadings(sats, r.w)
+		m.tr("Each dot is a unit: → its share of time with the gate below 0.1 (shut), ↑ above 0.9 (open). Bars: every value of the gate, 0 to 1."),
+		m.tr("Dots are units: → time shut (< 0.1), ↑ time open (> 0.9). Bars: all values, 0 to 1."),
+		m.tr("Dots: units; → time shut (< 0.1), ↑ time open (> 0.9); bars: all values 0–1.")))
+	readings := gateReadings(m.cat, sats, r.w)
 	// Panels: as many across as fit, all the same size; rows they leave go to
 	// the bottom of the screen, under the readings. Panel rows are exactly r.w
 	// cells once joined, so only the other lines are measured again.
@@ -141,11 +154,11 @@ func (m Model) gatesView(r rect) string {
 // gateReadings says for each gate in plain words how many units keep it open
 // or shut most of the time (over half the steps), all in the longest form in
 // which every reading fits w.
-func gateReadings(sats []*probe.Saturation, w int) []string {
+func gateReadings(c *catalog, sats []*probe.Saturation, w int) []string {
 	const forms = 3
 	all := make([][forms]string, len(sats))
 	for i, sat := range sats {
-		name, open, shut := gateMeaning(sat.Gate)
+		name, open, shut := c.gateMeaning(sat.Gate)
 		var nOpen, nShut int
 		for u := range sat.High {
 			if sat.High[u] > 0.5 {
@@ -158,10 +171,10 @@ func gateReadings(sats []*probe.Saturation, w int) []string {
 		h := max(len(sat.High), 1)
 		po, ps := 100*float64(nOpen)/float64(h), 100*float64(nShut)/float64(h)
 		all[i] = [forms]string{
-			fmt.Sprintf("%s (%s): %.0f%% of units are right-saturated (> 0.9) most of the time (%s), %.0f%% left-saturated (< 0.1) (%s)",
+			c.tr("%s (%s): %.0f%% of units are right-saturated (> 0.9) most of the time (%s), %.0f%% left-saturated (< 0.1) (%s)",
 				sat.Gate, name, po, open, ps, shut),
-			fmt.Sprintf("%s: %.0f%% of units are right-saturated most of the time (%s), %.0f%% left-saturated (%s)", sat.Gate, po, open, ps, shut),
-			fmt.Sprintf("%s: %.0f%% of units mostly > 0.9 (%s), %.0f%% mostly < 0.1 (%s)", sat.Gate, po, open, ps, shut),
+			c.tr("%s: %.0f%% of units are right-saturated most of the time (%s), %.0f%% left-saturated (%s)", sat.Gate, po, open, ps, shut),
+			c.tr("%s: %.0f%% of units mostly > 0.9 (%s), %.0f%% mostly < 0.1 (%s)", sat.Gate, po, open, ps, shut),
 		}
 	}
 	k := 0
@@ -197,10 +210,10 @@ func firstFit(w int, forms ...string) string {
 // left, the units that are mostly open or shut.
 func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 	st := m.st
-	name, _, _ := gateMeaning(sat.Gate)
+	name, _, _ := m.cat.gateMeaning(sat.Gate)
 	layer := ""
 	if m.layers() > 1 {
-		layer = fmt.Sprintf(", layer %d", sat.Layer+1)
+		layer = m.tr(", layer %d", sat.Layer+1)
 	}
 	units := len(sat.Low)
 	pin := m.sel.pinned.Index
@@ -214,8 +227,8 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 	// The y axis's name, in the same form on every panel: the longest that
 	// fits beside the longest gate name ("forget gate").
 	title := st.Title.Render(sat.Gate) + " " + st.Text.Render(name+layer)
-	room := w - ansi.StringWidth(sat.Gate+" forget gate"+layer)
-	for _, up := range []string{"  ↑ open > 0.9", "  ↑ > 0.9"} {
+	room := w - ansi.StringWidth(sat.Gate+" "+layer) - m.cat.gateNameWidth()
+	for _, up := range []string{"  " + m.tr("↑ open > 0.9"), "  ↑ > 0.9"} {
 		if ansi.StringWidth(up) <= room {
 			title += st.Muted.Render(up)
 			break
@@ -283,7 +296,7 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 				st.Grid.Render(strings.Repeat("─", plotW-pinX-1))
 		}
 		out = append(out, ax)
-		mid := "shut < 0.1 →"
+		mid := m.tr("shut < 0.1 →")
 		gap := plotW - 2 - ansi.StringWidth(mid)
 		if gap < 2 {
 			mid, gap = "→", plotW-3
@@ -292,15 +305,18 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 	}
 	if pin >= 0 {
 		// One form under every panel: the longest in which the widest numbers fit.
-		unit, form := "unit "+strconv.Itoa(pin), " shut %.0f%% · open %.0f%% of the time"
-		switch {
-		case 2+len(unit)+ansi.StringWidth(fmt.Sprintf(form, 100.0, 100.0)) <= w:
-		case 2+len(unit)+len(": 100% shut, 100% open") <= w:
-			form = ": %.0f%% shut, %.0f%% open"
+		unit := m.tr("unit %d", pin)
+		long, short := m.tr(" shut %.0f%% · open %.0f%% of the time", 100*sat.Low[pin], 100*sat.High[pin]),
+			m.tr(": %.0f%% shut, %.0f%% open", 100*sat.Low[pin], 100*sat.High[pin])
+		form := long
+		switch widest := func(f string) int { return ansi.StringWidth(m.tr(f, 100.0, 100.0)) }; {
+		case 2+ansi.StringWidth(unit)+widest(" shut %.0f%% · open %.0f%% of the time") <= w:
+		case 2+ansi.StringWidth(unit)+widest(": %.0f%% shut, %.0f%% open") <= w:
+			form = short
 		default:
-			unit, form = strconv.Itoa(pin), ": %.0f%% shut, %.0f%% open"
+			unit, form = strconv.Itoa(pin), short
 		}
-		out = append(out, st.PinMark+" "+st.Pinned.Render(unit)+st.Label.Render(fmt.Sprintf(form, 100*sat.Low[pin], 100*sat.High[pin])))
+		out = append(out, st.PinMark+" "+st.Pinned.Render(unit)+st.Label.Render(form))
 	} else {
 		out = append(out, "")
 	}
@@ -312,8 +328,8 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 		peak = max(peak, v)
 	}
 	out = append(out, st.Muted.Render(firstFit(w,
-		fmt.Sprintf("all values, 0 to 1 (fullest bin %.0f%%)", 100*peak),
-		fmt.Sprintf("all values (peak %.0f%%)", 100*peak))))
+		m.tr("all values, 0 to 1 (fullest bin %.0f%%)", 100*peak),
+		m.tr("all values (peak %.0f%%)", 100*peak))))
 	bw := max(w-4, 1)
 	col := make([]float64, bw)
 	top := 0.0
@@ -365,7 +381,7 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 		}
 		list := func(what string, us []string) []string {
 			if len(us) == 0 {
-				return []string{st.Label.Render(what + ": none")}
+				return []string{st.Label.Render(what + ": " + m.tr("none"))}
 			}
 			ls := wrap(what+": "+strings.Join(us, " "), w, (left-1)/2)
 			for i := range ls {
@@ -374,8 +390,8 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 			return ls
 		}
 		out = append(out, "")
-		out = append(out, list("units open most of the time", open)...)
-		out = append(out, list("units shut most of the time", shut)...)
+		out = append(out, list(m.tr("units open most of the time"), open)...)
+		out = append(out, list(m.tr("units shut most of the time"), shut)...)
 	}
 	return out[:min(len(out), h)]
 }

@@ -17,24 +17,26 @@ import (
 func TestGatesFitEverySize(t *testing.T) {
 	for _, cell := range []nets.Cell{nets.RNN, nets.LSTM, nets.GRU} {
 		snap := probedSnapshot(t, cell, 16, 50, 300)
-		for _, sz := range [][2]int{{80, 24}, {120, 40}, {240, 70}} {
+		for _, sz := range [][2]int{{80, 24}, {100, 30}, {120, 40}, {240, 70}} {
 			for _, mono := range []bool{false, true} {
 				for _, captions := range []bool{true, false} {
-					t.Run(fmt.Sprintf("%s %dx%d mono=%v captions=%v", cellTitle(cell), sz[0], sz[1], mono, captions), func(t *testing.T) {
-						m := screenModel(snap, screenGates, sz[0], sz[1])
-						if mono {
-							m.st = themes.New("mono", themes.Mono, true)
-							m.applyStyles()
-						}
-						if !captions {
-							m = press(m, "i")
-						}
-						out := m.render()
-						checkFrame(t, out, sz[0], sz[1])
-						if c := colourSGR.FindString(out); mono && c != "" {
-							t.Fatalf("mono Gates has a colour escape %q", c)
-						}
-					})
+					for _, lang := range Langs() {
+						t.Run(fmt.Sprintf("%s %s %dx%d mono=%v captions=%v", lang, cellTitle(cell), sz[0], sz[1], mono, captions), func(t *testing.T) {
+							m := langScreenModel(snap, lang, screenGates, sz[0], sz[1])
+							if mono {
+								m.st = themes.New("mono", themes.Mono, true)
+								m.applyStyles()
+							}
+							if !captions {
+								m = press(m, "i")
+							}
+							out := m.render()
+							checkFrame(t, out, sz[0], sz[1])
+							if c := colourSGR.FindString(out); mono && c != "" {
+								t.Fatalf("mono Gates has a colour escape %q", c)
+							}
+						})
+					}
 				}
 			}
 		}
@@ -105,7 +107,7 @@ func TestGateReadingsAreTrue(t *testing.T) {
 		{95, "f: 30% of units are right-saturated most of the time (remember), 20% left-saturated (forget)"},
 		{80, "f: 30% of units mostly > 0.9 (remember), 20% mostly < 0.1 (forget)"},
 	} {
-		if got := gateReadings([]*probe.Saturation{sat}, c.w)[0]; got != c.want {
+		if got := gateReadings(newCatalog(LangEnglish), []*probe.Saturation{sat}, c.w)[0]; got != c.want {
 			t.Errorf("at %d columns:\n got %s\nwant %s", c.w, got, c.want)
 		}
 	}
@@ -114,7 +116,7 @@ func TestGateReadingsAreTrue(t *testing.T) {
 func TestGateReadingsShareOneForm(t *testing.T) {
 	r := &probe.Saturation{Gate: "r", Low: []float64{0}, High: []float64{0}}
 	z := &probe.Saturation{Gate: "z", Low: []float64{1}, High: []float64{0}}
-	got := gateReadings([]*probe.Saturation{r, z}, 100)
+	got := gateReadings(newCatalog(LangEnglish), []*probe.Saturation{r, z}, 100)
 	for _, g := range got {
 		if strings.Contains(g, "(> 0.9)") || !strings.Contains(g, "right-saturated") {
 			t.Fatalf("at 100 columns the readings should all take the middle form:\n%s", strings.Join(got, "\n"))

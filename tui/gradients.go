@@ -78,13 +78,13 @@ func gradientsLayout(w, h int, captions bool) gradLayout {
 func (m Model) gradientsView(r rect) string {
 	st := m.st
 	if m.trio == nil {
-		lines := []string{st.Title.Render("Vanishing gradients: a vanilla RNN, an LSTM and a GRU side by side"), ""}
-		msg := "This session has no comparison to run. Start the live scope (rnnscope) and press 3: it trains a " +
+		lines := []string{st.Title.Render(m.tr("Vanishing gradients: a vanilla RNN, an LSTM and a GRU side by side")), ""}
+		msg := m.tr("This session has no comparison to run. Start the live scope (rnnscope) and press 3: it trains a " +
 			"vanilla RNN, an LSTM and a GRU on the same text from the same seed, and shows how much of the " +
-			"gradient at one character reaches the hidden state k characters back."
+			"gradient at one character reaches the hidden state k characters back.")
 		if m.cfg.Trio != nil {
-			msg = "Press 3 to start the three networks; the main run pauses while they train (space on " +
-				"the Scope screen resumes it)."
+			msg = m.tr("Press 3 to start the three networks; the main run pauses while they train (space on " +
+				"the Scope screen resumes it).")
 		}
 		for _, ln := range wrap(msg, r.w, r.h-2) {
 			lines = append(lines, st.Text.Render(ln))
@@ -98,9 +98,9 @@ func (m Model) gradientsView(r rect) string {
 func (m Model) trioView(s *probe.TrioSnapshot, r rect) string {
 	st := m.st
 	if len(s.Cells) == 0 {
-		msg := "starting the three networks…"
+		msg := m.tr("starting the three networks…")
 		if s.Err != "" {
-			msg = "the comparison could not start: " + s.Err
+			msg = m.tr("the comparison could not start: %s", s.Err)
 		}
 		return fit([]string{st.Warn.Render(msg)}, r.w, r.h)
 	}
@@ -115,7 +115,7 @@ func (m Model) trioView(s *probe.TrioSnapshot, r rect) string {
 		plot, under := m.ratioPlot(s, l.leftW, l.ratio)
 		left := gradRows(slices.Concat(gradRows(plot, l.ratio), m.gradLegend(s, l.leftW, l.legend, under)), h)
 		right := gradRows(slices.Concat(
-			[]string{st.Title.Render("Loss") + st.Muted.Render(", bits per character, against characters seen by each")},
+			[]string{st.Title.Render(m.tr("Loss")) + st.Muted.Render(m.tr(", bits per character, against characters seen by each"))},
 			gradRows(m.lossPlot(s, l.rightW, l.loss-1), l.loss-1),
 			gradRows(m.cellBlocks(s, l.rightW, l.cellRows), l.table),
 			[]string{""},
@@ -163,16 +163,16 @@ func gradRows(lines []string, h int) []string {
 // gradCaption is the screen's one line of plain words, as long as fits.
 func (m Model) gradCaption(w int) string {
 	for _, c := range []string{
-		"Three networks trained side by side on the same text from the same seed: how much of the gradient " +
-			"from the last character reaches k characters back (log scale)",
-		"Same text, same seed: how much of the gradient from the last character reaches k characters back",
-		"Same text, same seed: how much of the gradient reaches k characters back (log)",
+		m.tr("Three networks trained side by side on the same text from the same seed: how much of the gradient " +
+			"from the last character reaches k characters back (log scale)"),
+		m.tr("Same text, same seed: how much of the gradient from the last character reaches k characters back"),
+		m.tr("Same text, same seed: how much of the gradient reaches k characters back (log)"),
 	} {
 		if ansi.StringWidth(c) <= w {
 			return m.st.Caption.Render(c)
 		}
 	}
-	return m.st.Caption.Render("How much gradient reaches k characters back")
+	return m.st.Caption.Render(m.tr("How much gradient reaches k characters back"))
 }
 
 // trioCellOf returns the snapshot's cell of kind c (nil when missing).
@@ -199,18 +199,18 @@ const (
 
 // trioName names a cell as the plots and tables do; the LSTM says its forget bias
 // unless short.
-func trioName(c probe.TrioCell, length int) string {
+func (cat *catalog) trioName(c probe.TrioCell, length int) string {
 	switch {
 	case c.Cell == nets.RNN && length == nameShort:
-		return "vanilla"
+		return cat.tr("vanilla")
 	case c.Cell == nets.RNN:
-		return "vanilla RNN"
+		return cat.tr("vanilla RNN")
 	case c.Cell == nets.LSTM && length == nameShort:
 		return "LSTM"
 	case c.Cell == nets.LSTM && length == nameCompact:
-		return fmt.Sprintf("LSTM fb %g", c.ForgetBias)
+		return cat.tr("LSTM fb %g", c.ForgetBias)
 	case c.Cell == nets.LSTM:
-		return fmt.Sprintf("LSTM (forget bias %g)", c.ForgetBias)
+		return cat.tr("LSTM (forget bias %g)", c.ForgetBias)
 	}
 	return "GRU"
 }
@@ -358,7 +358,7 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 		return nil, 1
 	}
 	if K < 1 {
-		return []string{st.Warn.Render("The held-out text is too short for a gradient window: no gradient plot.")}, 1
+		return []string{st.Warn.Render(m.tr("The held-out text is too short for a gradient window: no gradient plot."))}, 1
 	}
 	lo, hi := math.Inf(1), 1.0
 	measured := false
@@ -372,7 +372,7 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 		}
 	}
 	if !measured {
-		return []string{st.Muted.Render("measuring how the gradient falls off…")}, 1
+		return []string{st.Muted.Render(m.tr("measuring how the gradient falls off…"))}, 1
 	}
 
 	// The y axis: decades from the largest ratio (at least 1) down to the
@@ -396,7 +396,8 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 			lw = max(lw, len(labels[row]))
 		}
 	}
-	lw = max(lw, len("lag k"))
+	lagK := m.tr("lag k")
+	lw = max(lw, ansi.StringWidth(lagK))
 	gw := lw + 1
 	cw := w - gw
 	if cw < 10 {
@@ -430,9 +431,9 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 	body := p.render(st, func(i int) themes.Series { return m.cellSeries(nets.Cell(i)) })
 	// Where the BPTT rule is, say so in the top row if it is free.
 	if s.Seq > 0 && s.Seq <= K {
-		note := fmt.Sprintf(" beyond seq %d", s.Seq)
+		note := " " + m.tr("beyond seq %d", s.Seq)
 		cx := xOf(float64(s.Seq))/2 + 1
-		if plotFree(p, 0, cx, len(note)) {
+		if plotFree(p, 0, cx, ansi.StringWidth(note)) {
 			body[0] = overlayAt(body[0], cx, st.Muted.Render(note))
 		}
 	}
@@ -442,7 +443,7 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 		if labels[i] != "" {
 			axis = "┤"
 		}
-		out = append(out, st.Muted.Render(fmt.Sprintf("%*s", lw, labels[i]))+st.Grid.Render(axis)+ln)
+		out = append(out, st.Muted.Render(alignRight(labels[i], lw))+st.Grid.Render(axis)+ln)
 	}
 
 	// Lag labels: a round step whose labels leave room between them, under the
@@ -454,14 +455,14 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 			break
 		}
 	}
-	row := []rune(fmt.Sprintf("%*s ", lw, "lag k") + strings.Repeat(" ", cw))
+	row := []rune(strings.Repeat(" ", cw)) // the plot's columns, one rune a cell
 	for k := 0; k <= K; k += tick {
 		lab := strconv.Itoa(k)
-		at := min(max(gw+xOf(float64(k))/2-len(lab)/2, gw), w-len(lab))
+		at := min(max(xOf(float64(k))/2-len(lab)/2, 0), cw-len(lab))
 		copy(row[at:], []rune(lab))
 	}
-	xl := strings.TrimRight(string(row), " ")
-	if more := " characters back"; ansi.StringWidth(xl)+len(more)+2 <= w && K%tick != 0 {
+	xl := strings.TrimRight(alignRight(lagK, lw)+" "+string(row), " ")
+	if more := " " + m.tr("characters back"); ansi.StringWidth(xl)+ansi.StringWidth(more)+2 <= w && K%tick != 0 {
 		xl += "  " + more
 	}
 	under = 1
@@ -558,12 +559,12 @@ func (m Model) gradLegend(s *probe.TrioSnapshot, w, h, under int) []string {
 	var b strings.Builder
 	for i, x := range ks {
 		sr := m.cellSeries(x.c.Cell)
-		name := sr.Mark + " " + sr.Style.Render(trioName(x.c, nameShort))
+		name := sr.Mark + " " + sr.Style.Render(m.cat.trioName(x.c, nameShort))
 		switch {
 		case i == 0 && x.r > 1:
-			fmt.Fprintf(&b, "%s has %s× the gradient at k = %d", name, st.Value.Render(ratioText(x.r)), k)
+			b.WriteString(m.tr("%s has %s× the gradient at k = %d", name, st.Value.Render(ratioText(x.r)), k))
 		case i == 0:
-			fmt.Fprintf(&b, "%s keeps %s at k = %d", name, st.Value.Render(ratioText(x.r)), k)
+			b.WriteString(m.tr("%s keeps %s at k = %d", name, st.Value.Render(ratioText(x.r)), k))
 		default:
 			fmt.Fprintf(&b, "; %s %s", name, st.Value.Render(ratioText(x.r)))
 		}
@@ -573,11 +574,11 @@ func (m Model) gradLegend(s *probe.TrioSnapshot, w, h, under int) []string {
 		var key []string
 		for _, c := range s.Cells {
 			sr := m.cellSeries(c.Cell)
-			key = append(key, sr.Mark+" "+sr.Style.Render(trioName(c, nameFull)))
+			key = append(key, sr.Mark+" "+sr.Style.Render(m.cat.trioName(c, nameFull)))
 		}
-		note := "   lines join the ratios at lags 0…" + strconv.Itoa(K)
+		note := "   " + m.tr("lines join the ratios at lags 0…%d", K)
 		if under < 1 {
-			note += "; those below " + decadeLabel(under) + " lie on its line"
+			note += m.tr("; those below %s lie on its line", decadeLabel(under))
 		}
 		out = append(out, strings.Join(key, "   ")+st.Muted.Render(note))
 	}
@@ -602,7 +603,7 @@ func (m Model) lossPlot(s *probe.TrioSnapshot, w, h int) []string {
 		}
 	}
 	if maxChars == 0 {
-		return []string{st.Muted.Render("loss, bits/char: after the first steps")}
+		return []string{st.Muted.Render(m.tr("loss, bits/char: after the first steps"))}
 	}
 	if hi-lo < 1e-6 {
 		lo, hi = lo-0.5, hi+0.5
@@ -655,12 +656,12 @@ func (m Model) lossPlot(s *probe.TrioSnapshot, w, h int) []string {
 		case i == rows-1:
 			lab = fmt.Sprintf("%.2f", lo)
 		case i == rows/2:
-			lab = "bpc"
+			lab = m.tr("bpc")
 		}
-		out = append(out, st.Muted.Render(fmt.Sprintf("%*s", gw-1, lab))+st.Grid.Render("│")+ln)
+		out = append(out, st.Muted.Render(alignRight(lab, gw-1))+st.Grid.Render("│")+ln)
 	}
 	right := probe.Count(maxChars)
-	mid := " characters seen by each "
+	mid := " " + m.tr("characters seen by each") + " "
 	fill := cw - 1 - len(right) - ansi.StringWidth(mid)
 	axis := strings.Repeat(" ", gw) + "0"
 	if fill >= 2 {
@@ -675,8 +676,8 @@ func (m Model) lossPlot(s *probe.TrioSnapshot, w, h int) []string {
 func (m Model) trioTable(s *probe.TrioSnapshot, w int) []string {
 	st := m.st
 	k1, k2 := min(25, s.Lags), min(50, s.Lags)
-	head := fmt.Sprintf("%-13s %8s %8s  %-14s %-14s %s", "", fmt.Sprintf("k = %d", k1), fmt.Sprintf("k = %d", k2),
-		"σ_max(W_hh)", "clipped", "loss")
+	head := pad("", 13) + " " + alignRight(fmt.Sprintf("k = %d", k1), 8) + " " + alignRight(fmt.Sprintf("k = %d", k2), 8) +
+		"  " + pad("σ_max(W_hh)", 14) + " " + pad(m.tr("clipped"), 14) + " " + m.tr("loss")
 	out := []string{st.Label.Render(head)}
 	for _, c := range s.Cells {
 		sr := m.cellSeries(c.Cell)
@@ -698,9 +699,9 @@ func (m Model) trioTable(s *probe.TrioSnapshot, w int) []string {
 		}
 		loss := "…"
 		if !math.IsNaN(c.Loss) {
-			loss = fmt.Sprintf("%.2f bpc", c.Loss/math.Ln2)
+			loss = m.tr("%.2f bpc", c.Loss/math.Ln2)
 		}
-		name := sr.Mark + " " + sr.Style.Render(fmt.Sprintf("%-11s", trioName(c, nameCompact)))
+		name := sr.Mark + " " + sr.Style.Render(pad(m.cat.trioName(c, nameCompact), 11))
 		out = append(out, name+st.Value.Render(fmt.Sprintf(" %8s %8s", r1, r2))+"  "+
 			st.Text.Render(fmt.Sprintf("%-14s ", sigma))+clipped+" "+st.Text.Render(loss))
 	}
@@ -709,11 +710,11 @@ func (m Model) trioTable(s *probe.TrioSnapshot, w int) []string {
 
 // radiusText says what the vanilla W_hh's spectral radius rho means for the
 // gradient: "0.93 < 1: gradients shrink by about this factor per step".
-func radiusText(rho float64) string {
+func (c *catalog) radiusText(rho float64) string {
 	if rho < 1 {
-		return fmt.Sprintf("%.2f < 1: gradients shrink by about this factor per step", rho)
+		return c.tr("%.2f < 1: gradients shrink by about this factor per step", rho)
 	}
-	return fmt.Sprintf("%.2f ≥ 1: W_hh alone grows gradients by this factor; tanh′ ≤ 1 damps", rho)
+	return c.tr("%.2f ≥ 1: W_hh alone grows gradients by this factor; tanh′ ≤ 1 damps", rho)
 }
 
 // radiusNote is the narrow layout's line under the table: what ρ means.
@@ -723,9 +724,9 @@ func (m Model) radiusNote(s *probe.TrioSnapshot, w int) string {
 		return ""
 	}
 	rho := c.Flow.Radius[len(c.Flow.Radius)-1]
-	text := radiusText(rho)
-	for _, t := range []string{"ρ, the spectral radius of the vanilla W_hh, is " + text, "ρ, the vanilla W_hh's radius, is " + text,
-		"vanilla radius ρ " + text, "ρ " + text} {
+	text := m.cat.radiusText(rho)
+	for _, t := range []string{m.tr("ρ, the spectral radius of the vanilla W_hh, is %s", text), m.tr("ρ, the vanilla W_hh's radius, is %s", text),
+		m.tr("vanilla radius ρ %s", text), "ρ " + text} {
 		if ansi.StringWidth(t) <= w {
 			text = t
 			break
@@ -743,14 +744,14 @@ func (m Model) cellBlocks(s *probe.TrioSnapshot, w, rows int) []string {
 	for _, c := range s.Cells {
 		sr := m.cellSeries(c.Cell)
 		var block []string
-		head := sr.Mark + " " + sr.Style.Bold(true).Render(trioName(c, nameFull)) + dot +
-			st.Value.Render(probe.Count(int64(c.Params))) + st.Label.Render(" weights") + dot +
-			st.Label.Render("step ") + st.Value.Render(group(c.Step))
+		head := sr.Mark + " " + sr.Style.Bold(true).Render(m.cat.trioName(c, nameFull)) + dot +
+			st.Value.Render(probe.Count(int64(c.Params))) + " " + st.Label.Render(m.tr("weights")) + dot +
+			st.Label.Render(m.tr("step")) + " " + st.Value.Render(group(c.Step))
 		if c.CharsPerSec > 0 {
-			head += dot + st.Label.Render("trains ") + st.Value.Render(probe.Count(int64(c.CharsPerSec))) + st.Label.Render(" chars/s")
+			head += dot + st.Label.Render(m.tr("trains")) + " " + st.Value.Render(probe.Count(int64(c.CharsPerSec))) + " " + st.Label.Render(m.tr("chars/s"))
 		}
 		if !math.IsNaN(c.Loss) {
-			head += dot + st.Label.Render("loss ") + st.Value.Render(fmt.Sprintf("%.3f", c.Loss/math.Ln2)) + st.Label.Render(" bpc")
+			head += dot + st.Label.Render(m.tr("loss")) + " " + st.Value.Render(fmt.Sprintf("%.3f", c.Loss/math.Ln2)) + " " + st.Label.Render(m.tr("bpc"))
 		}
 		block = append(block, head)
 		if K := s.Lags; K >= 1 && len(c.Flow.Ratio) == K+1 {
@@ -761,36 +762,36 @@ func (m Model) cellBlocks(s *probe.TrioSnapshot, w, rows int) []string {
 					vs = append(vs, st.Value.Render(ratioText(c.Flow.Ratio[k])))
 				}
 			}
-			ln := "  " + st.Label.Render("gradient kept at k = "+strings.Join(ks, ", ")+": ") + strings.Join(vs, dot)
-			if when := st.Muted.Render(fmt.Sprintf("  (step %s)", group(c.FlowStep))); ansi.StringWidth(ln+when) <= w {
+			ln := "  " + st.Label.Render(m.tr("gradient kept at k = %s: ", strings.Join(ks, ", "))) + strings.Join(vs, dot)
+			if when := st.Muted.Render("  " + m.tr("(step %s)", group(c.FlowStep))); ansi.StringWidth(ln+when) <= w {
 				ln += when
 			}
 			block = append(block, ln)
 		} else {
-			block = append(block, "  "+st.Muted.Render("gradient: measuring…"))
+			block = append(block, "  "+st.Muted.Render(m.tr("gradient: measuring…")))
 		}
 		if n := len(c.Flow.SigmaMax); n > 0 {
 			ln := "  " + st.Label.Render("W_hh: σ_max ") + st.Value.Render(strconv.FormatFloat(c.Flow.SigmaMax[n-1], 'f', 2, 64))
 			switch {
 			case len(c.Flow.Radius) > 0:
-				ln += dot + st.Text.Render("radius "+radiusText(c.Flow.Radius[len(c.Flow.Radius)-1]))
+				ln += dot + st.Text.Render(m.tr("radius %s", m.cat.radiusText(c.Flow.Radius[len(c.Flow.Radius)-1])))
 			case c.Cell == nets.LSTM:
-				ln += dot + st.Text.Render("the forget gate, not W_hh alone, decides what c carries back")
+				ln += dot + st.Text.Render(m.tr("the forget gate, not W_hh alone, decides what c carries back"))
 			case c.Cell == nets.GRU:
-				ln += dot + st.Text.Render("1 − z plays the forget gate on its one state h")
+				ln += dot + st.Text.Render(m.tr("1 − z plays the forget gate on its one state h"))
 			}
 			block = append(block, ln)
 		}
-		clip := fmt.Sprintf("clipped on %s of %s steps · %d of the last 100", group(c.ClipEvents), group(c.Step), c.ClipRecent)
+		clip := m.tr("clipped on %s of %s steps · %d of the last 100", group(c.ClipEvents), group(c.Step), c.ClipRecent)
 		if c.ClipRecent >= 10 {
 			block = append(block, "  "+st.Warn.Render(clip))
 		} else {
 			block = append(block, "  "+st.Label.Render(clip))
 		}
 		if c.Cell == nets.LSTM {
-			fb := "forget bias 0 (PyTorch's init): f starts near σ(0) = 0.5; press f for forget bias 1"
+			fb := m.tr("forget bias 0 (PyTorch's init): f starts near σ(0) = 0.5; press f for forget bias 1")
 			if c.ForgetBias != 0 {
-				fb = fmt.Sprintf("forget bias %g: f starts near σ(%g) = %.2f, so c keeps more of itself each step; f for 0",
+				fb = m.tr("forget bias %g: f starts near σ(%g) = %.2f, so c keeps more of itself each step; f for 0",
 					c.ForgetBias, c.ForgetBias, 1/(1+math.Exp(-c.ForgetBias)))
 			}
 			block = append(block, "  "+st.Muted.Render(fb))
@@ -811,19 +812,19 @@ func (m Model) gradNotes(s *probe.TrioSnapshot, w, h int) []string {
 		return nil
 	}
 	notes := []string{
-		"• The vanilla RNN multiplies the gradient by W_hhᵀ and by tanh′ ≤ 1 at every step back, so it shrinks " +
-			"(or grows) geometrically with k: a straight line on this log scale.",
-		"• The LSTM's cell state is multiplied by a forget gate that differs at every step, and new information " +
-			"is added to it, so the gradient can survive long spans. Shown: the gradient through h, with c held fixed.",
-		"• The GRU keeps one state h; 1 − z plays the forget gate. It has fewer weights than the LSTM and trains faster.",
-		"• At PyTorch's init the three lose the gradient alike (with 128 units, about 1e-6 at k = 25). Press f: " +
-			"with forget bias 1 the LSTM keeps about 2e-3 there. Training changes all three.",
+		m.tr("• The vanilla RNN multiplies the gradient by W_hhᵀ and by tanh′ ≤ 1 at every step back, so it shrinks " +
+			"(or grows) geometrically with k: a straight line on this log scale."),
+		m.tr("• The LSTM's cell state is multiplied by a forget gate that differs at every step, and new information " +
+			"is added to it, so the gradient can survive long spans. Shown: the gradient through h, with c held fixed."),
+		m.tr("• The GRU keeps one state h; 1 − z plays the forget gate. It has fewer weights than the LSTM and trains faster."),
+		m.tr("• At PyTorch's init the three lose the gradient alike (with 128 units, about 1e-6 at k = 25). Press f: " +
+			"with forget bias 1 the LSTM keeps about 2e-3 there. Training changes all three."),
 	}
 	if s.Seq > 0 && s.Seq <= s.Lags {
-		notes = append(notes, fmt.Sprintf("┊ At k = %d: training runs truncated BPTT over %d characters, so no "+
+		notes = append(notes, m.tr("┊ At k = %d: training runs truncated BPTT over %d characters, so no "+
 			"training gradient ever reaches further back, whatever the cell.", s.Seq, s.Seq))
 	}
-	out := []string{st.Title.Render("Reading it")}
+	out := []string{st.Title.Render(m.tr("Reading it"))}
 	for _, n := range notes {
 		for i, ln := range wrap(n, w-2, 4) {
 			if i > 0 {
@@ -833,10 +834,10 @@ func (m Model) gradNotes(s *probe.TrioSnapshot, w, h int) []string {
 		}
 	}
 	if len(s.Events) > 0 && len(out)+2 < h {
-		out = append(out, "", st.Title.Render("Events"))
+		out = append(out, "", st.Title.Render(m.tr("Events")))
 		for i := len(s.Events) - 1; i >= 0 && len(out) < h; i-- {
 			e := s.Events[i]
-			for _, ln := range wrap(e.Text, w, 2) {
+			for _, ln := range wrap(m.cat.event(e), w, 2) {
 				if e.Warn {
 					out = append(out, st.Warn.Render(ln))
 				} else {
@@ -855,28 +856,28 @@ func (m Model) gradNotes(s *probe.TrioSnapshot, w, h int) []string {
 // speed, and the screen's keys; the least important parts go first when narrow.
 func (m Model) gradFooter(s *probe.TrioSnapshot, w int) string {
 	st := m.st
-	state, short := st.OK.Render("▶ training"), st.OK.Render("▶")
+	state, short := st.OK.Render(m.tr("▶ training")), st.OK.Render("▶")
 	switch {
 	case s.Err != "":
-		state, short = st.Error.Render("■ "+s.Err), st.Error.Render("■ stopped")
+		state, short = st.Error.Render("■ "+m.trioErr(s)), st.Error.Render(m.tr("■ stopped"))
 	case s.Paused:
-		state, short = st.Warn.Render("❚❚ paused"), st.Warn.Render("❚❚")
+		state, short = st.Warn.Render(m.tr("❚❚ paused")), st.Warn.Render("❚❚")
 	}
 	dot := st.Muted.Render(" · ")
 	var step int64
 	if len(s.Cells) > 0 {
 		step = s.Cells[0].Step
 	}
-	steps := st.Label.Render("step ") + st.Value.Render(group(step))
+	steps := st.Label.Render(m.tr("step")) + " " + st.Value.Render(group(step))
 	speed := ""
 	switch {
 	case s.Lockstep > 0:
-		speed = st.Label.Render("lockstep ") + st.Value.Render(strconv.Itoa(s.Lockstep))
+		speed = st.Label.Render(m.tr("lockstep")) + " " + st.Value.Render(strconv.Itoa(s.Lockstep))
 	case s.CharsPerSec > 0:
-		speed = st.Value.Render(probe.Count(int64(s.CharsPerSec))) + st.Label.Render(" chars/s, all three")
+		speed = st.Value.Render(probe.Count(int64(s.CharsPerSec))) + " " + st.Label.Render(m.tr("chars/s, all three"))
 	}
 	k := func(b key.Binding, desc string) string {
-		return st.HelpKey.Render(b.Help().Key) + " " + st.HelpDesc.Render(desc)
+		return st.HelpKey.Render(b.Help().Key) + " " + st.HelpDesc.Render(m.tr(desc))
 	}
 	sep := st.HelpSep.Render(" · ")
 	keys := []string{
@@ -900,6 +901,20 @@ func (m Model) gradFooter(s *probe.TrioSnapshot, w int) string {
 	return pad(lefts[len(lefts)-1]+"  "+keys[len(keys)-1], w)
 }
 
+// trioErr is why the comparison stopped, in the session's language: the
+// event that says so, else the snapshot's English reason.
+func (m Model) trioErr(s *probe.TrioSnapshot) string {
+	for i := len(s.Events) - 1; i >= 0; i-- {
+		if e := s.Events[i]; e.Text == s.Err {
+			return m.cat.event(e)
+		}
+	}
+	if m.cat.english() {
+		return s.Err
+	}
+	return m.tr("stopped")
+}
+
 // gradientsKey handles the Gradients screen's own keys; false when the key is not
 // one of them (or there is no comparison for it to act on).
 func (m *Model) gradientsKey(msg tea.KeyPressMsg) bool {
@@ -907,7 +922,7 @@ func (m *Model) gradientsKey(msg tea.KeyPressMsg) bool {
 	switch {
 	case key.Matches(msg, k.ForgetBias):
 		if m.trio == nil {
-			m.status = "no comparison is running: press 3 to start it"
+			m.status = m.tr("no comparison is running: press 3 to start it")
 			return true
 		}
 		old := 0.0
@@ -919,14 +934,14 @@ func (m *Model) gradientsKey(msg tea.KeyPressMsg) bool {
 			next = 0
 		}
 		m.trio.Send(probe.TrioControl{ToggleForgetBias: true})
-		m.status = fmt.Sprintf("LSTM forget bias %g → %g; all three restart from their initial weights, so the comparison stays fair", old, next)
+		m.status = m.tr("LSTM forget bias %g → %g; all three restart from their initial weights, so the comparison stays fair", old, next)
 		return true
 	case key.Matches(msg, k.Reset):
 		if m.trio == nil {
 			return false
 		}
 		m.trio.Send(probe.TrioControl{Reset: true})
-		m.status = "all three networks reset to their initial weights"
+		m.status = m.tr("all three networks reset to their initial weights")
 		return true
 	case key.Matches(msg, k.TogglePause):
 		if m.trio == nil {
@@ -934,10 +949,10 @@ func (m *Model) gradientsKey(msg tea.KeyPressMsg) bool {
 		}
 		if m.trio.Latest().Paused {
 			m.trio.Send(probe.TrioControl{Resume: true})
-			m.status = "the three networks train again"
+			m.status = m.tr("the three networks train again")
 		} else {
 			m.trio.Send(probe.TrioControl{Pause: true})
-			m.status = "the three networks are paused"
+			m.status = m.tr("the three networks are paused")
 		}
 		return true
 	}

@@ -61,8 +61,14 @@ func gradPress(m Model, keys ...string) Model {
 // trio, at w×h, in the dark theme or in mono.
 func gradientsModel(t testing.TB, w, h, n int, mono, captions bool) (Model, *probe.Trio) {
 	t.Helper()
+	return langGradientsModel(t, LangEnglish, w, h, n, mono, captions)
+}
+
+// langGradientsModel is gradientsModel in a language.
+func langGradientsModel(t testing.TB, lang string, w, h, n int, mono, captions bool) (Model, *probe.Trio) {
+	t.Helper()
 	var trio *probe.Trio
-	m := gradSized(New(Config{Trio: testTrio(t, &trio), Captions: captions, Theme: "dark", Lockstep: 5}), w, h)
+	m := gradSized(New(Config{Trio: testTrio(t, &trio), Captions: captions, Theme: "dark", Lockstep: 5, Lang: lang}), w, h)
 	if mono {
 		m.restyle(look{profile: colorprofile.Ascii, dark: true, theme: "dark"})
 	}
@@ -91,12 +97,14 @@ func gradCheckFrame(t *testing.T, what, out string, w, h int) {
 }
 
 func TestGradientsFitEverySize(t *testing.T) {
-	for _, mono := range []bool{false, true} {
-		for _, captions := range []bool{true, false} {
-			m, _ := gradientsModel(t, 80, 24, 3, mono, captions)
-			for _, sz := range [][2]int{{80, 24}, {100, 30}, {120, 30}, {120, 40}, {160, 48}, {240, 70}, {300, 90}} {
-				m := gradSized(m, sz[0], sz[1])
-				gradCheckFrame(t, fmt.Sprintf("mono=%v captions=%v %dx%d", mono, captions, sz[0], sz[1]), m.render(), sz[0], sz[1])
+	for _, lang := range Langs() {
+		for _, mono := range []bool{false, true} {
+			for _, captions := range []bool{true, false} {
+				m, _ := langGradientsModel(t, lang, 80, 24, 3, mono, captions)
+				for _, sz := range [][2]int{{80, 24}, {100, 30}, {120, 30}, {120, 40}, {160, 48}, {240, 70}, {300, 90}} {
+					m := gradSized(m, sz[0], sz[1])
+					gradCheckFrame(t, fmt.Sprintf("%s mono=%v captions=%v %dx%d", lang, mono, captions, sz[0], sz[1]), m.render(), sz[0], sz[1])
+				}
 			}
 		}
 	}

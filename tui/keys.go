@@ -16,50 +16,58 @@ type keyMap struct {
 	Sort                                   key.Binding
 	ForgetBias                             key.Binding
 	Reset, Save, Captions, Help, Quit, Esc key.Binding
+	// classroom keeps the short help to the keys a teacher needs.
+	classroom bool
 }
 
-func defaultKeyMap() keyMap {
-	return keyMap{
-		NextScreen:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next screen")),
-		PrevScreen:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("⇧tab", "previous screen")),
-		Scope:       key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "scope")),
-		Raster:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "raster")),
-		Gradients:   key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "gradients")),
-		Gates:       key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "gates")),
-		TogglePause: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "pause")),
-		Step:        key.NewBinding(key.WithKeys("."), key.WithHelp(".", "one step")),
-		LRDown:      key.NewBinding(key.WithKeys("["), key.WithHelp("[ ]", "learning rate")),
-		LRUp:        key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "learning rate up")),
-		TempDown:    key.NewBinding(key.WithKeys("-"), key.WithHelp("- +", "temperature")),
-		TempUp:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "temperature up")),
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓", "choose unit")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓", "next unit")),
-		Left:        key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←→", "move cursor")),
-		Right:       key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→", "cursor right")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
-		PageDn:      key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
-		Pin:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pin")),
-		TypeUnit:    key.NewBinding(key.WithKeys("#", "u"), key.WithHelp("u", "type a unit")),
-		Follow:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "auto-follow")),
-		ToggleState: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "h/c")),
-		NextLayer:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "layer")),
-		NextLabel:   key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "label")),
-		Centre:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "centre 0/θ")),
-		Readout:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "readout trace")),
-		Clamp:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clamp +1/−1/0")),
-		Sort:        key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort rows")),
-		ForgetBias:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "LSTM forget bias")),
-		Reset:       key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reset weights")),
-		Save:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
-		Captions:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "captions")),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Esc:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+// newKeyMap builds the keymap with its help in the catalog's language.
+func newKeyMap(c *catalog, classroom bool) keyMap {
+	h := func(k, desc string) key.BindingOpt { return key.WithHelp(k, c.tr(desc)) }
+	return keyMap{classroom: classroom,
+		NextScreen:  key.NewBinding(key.WithKeys("tab"), h("tab", "next screen")),
+		PrevScreen:  key.NewBinding(key.WithKeys("shift+tab"), h("⇧tab", "previous screen")),
+		Scope:       key.NewBinding(key.WithKeys("1"), h("1", "scope")),
+		Raster:      key.NewBinding(key.WithKeys("2"), h("2", "raster")),
+		Gradients:   key.NewBinding(key.WithKeys("3"), h("3", "gradients")),
+		Gates:       key.NewBinding(key.WithKeys("4"), h("4", "gates")),
+		TogglePause: key.NewBinding(key.WithKeys("space"), h("space", "pause")),
+		Step:        key.NewBinding(key.WithKeys("."), h(".", "one step")),
+		LRDown:      key.NewBinding(key.WithKeys("["), h("[ ]", "learning rate")),
+		LRUp:        key.NewBinding(key.WithKeys("]"), h("]", "learning rate up")),
+		TempDown:    key.NewBinding(key.WithKeys("-"), h("- +", "temperature")),
+		TempUp:      key.NewBinding(key.WithKeys("+", "="), h("+", "temperature up")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), h("↑↓", "choose unit")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), h("↓", "next unit")),
+		Left:        key.NewBinding(key.WithKeys("left", "h"), h("←→", "move cursor")),
+		Right:       key.NewBinding(key.WithKeys("right", "l"), h("→", "cursor right")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup"), h("pgup", "scroll up")),
+		PageDn:      key.NewBinding(key.WithKeys("pgdown"), h("pgdn", "scroll down")),
+		Pin:         key.NewBinding(key.WithKeys("enter"), h("enter", "pin")),
+		TypeUnit:    key.NewBinding(key.WithKeys("#", "u"), h("u", "type a unit")),
+		Follow:      key.NewBinding(key.WithKeys("a"), h("a", "auto-follow")),
+		ToggleState: key.NewBinding(key.WithKeys("c"), h("c", "h/c")),
+		NextLayer:   key.NewBinding(key.WithKeys("y"), h("y", "layer")),
+		NextLabel:   key.NewBinding(key.WithKeys("b"), h("b", "label")),
+		Centre:      key.NewBinding(key.WithKeys("z"), h("z", "centre 0/θ")),
+		Readout:     key.NewBinding(key.WithKeys("r"), h("r", "readout trace")),
+		Clamp:       key.NewBinding(key.WithKeys("x"), h("x", "clamp +1/−1/0")),
+		Sort:        key.NewBinding(key.WithKeys("o"), h("o", "sort rows")),
+		ForgetBias:  key.NewBinding(key.WithKeys("f"), h("f", "LSTM forget bias")),
+		Reset:       key.NewBinding(key.WithKeys("R"), h("R", "reset weights")),
+		Save:        key.NewBinding(key.WithKeys("s"), h("s", "save")),
+		Captions:    key.NewBinding(key.WithKeys("i"), h("i", "captions")),
+		Help:        key.NewBinding(key.WithKeys("?"), h("?", "help")),
+		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), h("q", "quit")),
+		Esc:         key.NewBinding(key.WithKeys("esc"), h("esc", "close")),
 	}
 }
 
-// ShortHelp is the bottom line: the keys a newcomer needs first.
+// ShortHelp is the bottom line: the keys a newcomer needs first (in the
+// classroom, the few a teacher uses).
 func (k keyMap) ShortHelp() []key.Binding {
+	if k.classroom {
+		return []key.Binding{k.TogglePause, k.NextScreen, k.Up, k.Pin, k.NextLabel, k.Quit}
+	}
 	return []key.Binding{k.TogglePause, k.NextScreen, k.Up, k.Pin, k.NextLabel, k.Clamp, k.Help, k.Quit}
 }
 

@@ -10,15 +10,17 @@ const (
 )
 
 // layout places every part of the screen. It is a pure function of the terminal
-// size and the caption setting, and holds every breakpoint.
+// size, the caption setting and the classroom mode, and holds every breakpoint.
+// Parts a layout leaves out have zero height.
 type layout struct {
-	w, h     int
-	tooSmall bool
-	wide     bool // two columns on the Scope screen
-	tabs     rect // screen names and title
-	header   rect // the run's numbers
-	body     rect // the current screen
-	help     rect // the short help line
+	w, h      int
+	tooSmall  bool
+	wide      bool // two columns on the Scope screen
+	classroom bool // the Scope screen's projector layout: text, trace, board, sample
+	tabs      rect // screen names and title
+	header    rect // the run's numbers
+	body      rect // the current screen
+	help      rect // the short help line
 	// Scope screen
 	text, trace, cursor, board, sample, events rect
 	labels                                     rect // every label's best unit (wide only)
@@ -32,7 +34,7 @@ func captionRows(captions bool) int {
 	return 0
 }
 
-func computeLayout(w, h int, captions bool) layout {
+func computeLayout(w, h int, captions, classroom bool) layout {
 	l := layout{w: w, h: h}
 	if w < minW || h < minH {
 		l.tooSmall = true
@@ -44,6 +46,9 @@ func computeLayout(w, h int, captions bool) layout {
 	l.body = rect{0, 2, w, h - 3}
 	b := l.body
 	c := captionRows(captions)
+	if classroom {
+		return classroomLayout(l, c)
+	}
 	l.wide = w >= 120 && h >= 30
 	if l.wide {
 		rw := min(max(w*2/5, 48), 76)
@@ -91,6 +96,47 @@ func computeLayout(w, h int, captions bool) layout {
 	l.events = rect{b.x, y, w, eventsH}
 	return l
 }
+
+// classroomLayout is the Scope screen for a projector: one column of few, large
+// parts. The text coloured by the unit takes what the others leave; the trace
+// grows with the screen; the leaderboard shows three units and room for the
+// whole verdict; the model's sample appears only when the text keeps at least
+// classroomTextRows rows. No cursor line, labels panel or event log.
+func classroomLayout(l layout, c int) layout {
+	l.classroom = true
+	b := l.body
+	verdictH := 3
+	if b.w >= 160 {
+		verdictH = 2
+	}
+	traceH := 5 + c + min(max((b.h-27)/5, 0), 6) // taller on a taller screen
+	if b.h < 27 {
+		traceH = 3 + c
+	}
+	boardH := c + 1 + classroomBoardRows + 1 + verdictH // a blank line above the verdict
+	textH := b.h - traceH - boardH
+	sampleH := 0
+	if extra := textH - classroomTextRows; extra >= 4 {
+		sampleH = min(extra/3, 6+c)
+		textH -= sampleH
+	}
+	y := b.y
+	l.text = rect{b.x, y, b.w, textH}
+	y += textH
+	l.trace = rect{b.x, y, b.w, traceH}
+	y += traceH
+	l.board = rect{b.x, y, b.w, boardH}
+	y += boardH
+	l.sample = rect{b.x, y, b.w, sampleH}
+	return l
+}
+
+// In the classroom layout: the leaderboard's units, and the fewest text rows
+// the sample may leave the text.
+const (
+	classroomBoardRows = 3
+	classroomTextRows  = 12
+)
 
 // contains reports whether the cell (x, y) is inside r.
 func (r rect) contains(x, y int) bool {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
@@ -20,6 +20,7 @@ import (
 // selection is what the user has chosen to look at.
 type selection struct {
 	label   string     // the label the leaderboard ranks, the band shows, follow tracks
+	chosen  bool       // the user chose the label (else an unmeasurable one gives way)
 	pinned  probe.Unit // the unit colouring the text
 	row     int        // leaderboard cursor
 	follow  bool       // keep the label's best unit pinned
@@ -51,6 +52,7 @@ type textView struct {
 // every message.
 type Model struct {
 	cfg      Config
+	cat      *catalog // the interface's language
 	keys     keyMap
 	help     help.Model
 	look     look
@@ -92,9 +94,14 @@ type timeUpMsg struct{}
 
 // New builds the model for a session.
 func New(cfg Config) Model {
-	m := Model{cfg: cfg, keys: defaultKeyMap(), help: help.New(), captions: cfg.Captions,
-		look: look{profile: colorprofile.TrueColor, dark: true, theme: cfg.Theme},
-		text: &textView{}, cache: &frameCache{}, sel: selection{follow: true, label: "quote"}}
+	if cfg.Classroom && cfg.Theme == "" {
+		cfg.Theme = "high-contrast"
+	}
+	cat := newCatalog(cfg.Lang)
+	m := Model{cfg: cfg, cat: cat, keys: newKeyMap(cat, cfg.Classroom), help: help.New(),
+		captions: cfg.Captions || cfg.Classroom,
+		look:     look{profile: colorprofile.TrueColor, dark: true, theme: cfg.Theme},
+		text:     &textView{}, cache: &frameCache{}, sel: selection{follow: true, label: "quote"}}
 	m.st = themes.New(cfg.Theme, themes.TrueColor, true)
 	m.applyStyles()
 	for i, n := range ScreenNames() {
@@ -103,8 +110,8 @@ func New(cfg Config) Model {
 		}
 	}
 	m.input = textinput.New()
-	m.input.Prompt = "unit: "
-	m.input.Placeholder = "c17, h3 or 17"
+	m.input.Prompt = cat.tr("unit: ")
+	m.input.Placeholder = cat.tr("c17, h3 or 17")
 	m.input.CharLimit = 12
 	if cfg.Live != nil {
 		m.snap = cfg.Live.Latest()
@@ -175,6 +182,16 @@ func (m *Model) adopt(s *probe.Snapshot) {
 	if _, ok := s.Report.Label(m.sel.label); !ok && len(s.Report.Labels) > 0 {
 		m.sel.label = s.Report.Labels[0].Name
 	}
+	// A label that this text never varies (quotes in "hellohello…") ranks
+	// nothing: until the user picks one, show the first that does.
+	if lr, ok := s.Report.Label(m.sel.label); ok && !m.sel.chosen && lr.Claim.Kind == probe.ClaimUnmeasurable {
+		for _, l := range s.Report.Labels {
+			if l.Claim.Kind != probe.ClaimUnmeasurable {
+				m.sel.label = l.Name
+				break
+			}
+		}
+	}
 	if m.sel.follow {
 		if lr, ok := s.Report.Label(m.sel.label); ok {
 			if best, ok := lr.Best(); ok {
@@ -192,7 +209,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
-		m.lay = computeLayout(m.w, m.h, m.captions)
+		m.lay = computeLayout(m.w, m.h, m.captions, m.cfg.Classroom)
 		m.help.SetWidth(m.w)
 		return m, nil
 	case tea.ColorProfileMsg:
@@ -277,7 +294,7 @@ func (m *Model) elapsed() time.Duration {
 
 func (m *Model) send(c probe.Control) {
 	if m.cfg.ReadOnly {
-		m.status = "this session watches the host's run: it cannot change training"
+		m.status = m.tr("this session watches the host's run: it cannot change training")
 		return
 	}
 	if m.cfg.Live != nil {
@@ -327,7 +344,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.setScreen(screenGates)
 	case key.Matches(msg, k.Captions):
 		m.captions = !m.captions
-		m.lay = computeLayout(m.w, m.h, m.captions)
+		m.lay = computeLayout(m.w, m.h, m.captions, m.cfg.Classroom)
 	case m.screen == screenGradients && m.gradientsKey(msg):
 	case key.Matches(msg, k.TogglePause):
 		m.send(probe.Control{TogglePause: true})
@@ -343,13 +360,13 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.send(probe.Control{Temp: max(m.temp()/1.25, 0.05)})
 	case key.Matches(msg, k.Reset):
 		m.send(probe.Control{Reset: true})
-		m.status = "reset to the initial weights"
+		m.status = m.tr("reset to the initial weights")
 	case key.Matches(msg, k.Save):
 		if m.cfg.Save == "" {
-			m.status = "no checkpoint path: start with --save FILE"
+			m.status = m.tr("no checkpoint path: start with --save FILE")
 		} else {
 			m.send(probe.Control{Save: m.cfg.Save})
-			m.status = "saving " + m.cfg.Save + "…"
+			m.status = m.tr("saving %s…", m.cfg.Save)
 		}
 	case key.Matches(msg, k.Up):
 		m.moveRow(-1)
@@ -413,18 +430,21 @@ func (m *Model) setScreen(s int) {
 			if m.snap != nil && !m.snap.Paused && !m.pausedForTrio {
 				m.send(probe.Control{TogglePause: true})
 				m.pausedForTrio = true
-				m.status = "main run paused while the three cells train"
+				m.status = m.tr("main run paused while the three cells train")
 			}
 		} else {
 			m.trio.Send(probe.TrioControl{Pause: true})
 			if m.pausedForTrio {
 				m.send(probe.Control{TogglePause: true})
 				m.pausedForTrio = false
-				m.status = "main run resumed"
+				m.status = m.tr("main run resumed")
 			}
 		}
 	}
 }
+
+// tr writes the interface's text in the session's language (see catalog.tr).
+func (m Model) tr(format string, args ...any) string { return m.cat.tr(format, args...) }
 
 // board is the current leaderboard.
 func (m *Model) board() *probe.LabelReport {
@@ -454,7 +474,7 @@ func (m *Model) pinRow() {
 func (m *Model) pin(u probe.Unit) {
 	m.sel.pinned = u
 	m.sel.follow = false
-	m.status = "pinned " + u.Name(m.layers())
+	m.status = m.tr("pinned %s", u.Name(m.layers()))
 	m.reclamp()
 }
 
@@ -490,13 +510,13 @@ func (m *Model) pinTyped(s string) {
 	n, err := strconv.Atoi(s)
 	switch {
 	case err != nil || n < 0 || n >= cfg.Hidden:
-		m.status = fmt.Sprintf("no unit %q: want c0…c%d, h0…h%d or a number", s, cfg.Hidden-1, cfg.Hidden-1)
+		m.status = m.tr("no unit %q: want c0…c%d, h0…h%d or a number", s, cfg.Hidden-1, cfg.Hidden-1)
 		return
 	case u.Layer < 0 || u.Layer >= cfg.Layers:
-		m.status = fmt.Sprintf("no layer %d: the network has %d", u.Layer+1, cfg.Layers)
+		m.status = m.tr("no layer %d: the network has %d", u.Layer+1, cfg.Layers)
 		return
 	case u.Cell && cfg.Cell != nets.LSTM:
-		m.status = "only an LSTM has a cell state c"
+		m.status = m.tr("only an LSTM has a cell state c")
 		return
 	}
 	u.Index = n
@@ -505,7 +525,7 @@ func (m *Model) pinTyped(s string) {
 
 func (m *Model) toggleState() {
 	if m.snap == nil || m.snap.Config.Cell != nets.LSTM {
-		m.status = "only an LSTM has a cell state c to switch to"
+		m.status = m.tr("only an LSTM has a cell state c to switch to")
 		return
 	}
 	m.sel.follow = false
@@ -520,7 +540,7 @@ func (m *Model) nextLabel() {
 	ls := m.snap.Report.Labels
 	for i, lr := range ls {
 		if lr.Name == m.sel.label {
-			m.sel.label = ls[(i+1)%len(ls)].Name
+			m.sel.label, m.sel.chosen = ls[(i+1)%len(ls)].Name, true
 			break
 		}
 	}
@@ -564,8 +584,8 @@ func (m Model) click(mm tea.Mouse) (tea.Model, tea.Cmd) {
 	switch {
 	case l.tabs.contains(mm.X, mm.Y):
 		x := 0
-		for i, n := range screenNames {
-			w := len(n) + 4
+		for i := range numScreens {
+			w := ansi.StringWidth(m.tabLabel(i))
 			if mm.X >= x && mm.X < x+w {
 				m.setScreen(i)
 			}
@@ -608,7 +628,7 @@ func (m Model) render() string {
 	}
 	l := m.lay
 	if l.tooSmall {
-		return tooSmall(m.w, m.h)
+		return tooSmall(m.cat, m.w, m.h)
 	}
 	var body string
 	switch m.screen {
@@ -637,11 +657,11 @@ func (m Model) render() string {
 }
 
 // tooSmall says what size is needed, fitted to the terminal.
-func tooSmall(w, h int) string {
+func tooSmall(c *catalog, w, h int) string {
 	lines := []string{
-		fmt.Sprintf("rnnscope needs at least %d×%d;", minW, minH),
-		fmt.Sprintf("this terminal is %d×%d.", w, h),
-		"Enlarge it, or press q to quit.",
+		c.tr("rnnscope needs at least %d×%d;", minW, minH),
+		c.tr("this terminal is %d×%d.", w, h),
+		c.tr("Enlarge it, or press q to quit."),
 	}
 	top := max((h-len(lines))/2, 0)
 	out := make([]string, 0, h)
@@ -649,7 +669,7 @@ func tooSmall(w, h int) string {
 		out = append(out, "")
 	}
 	for _, s := range lines {
-		out = append(out, strings.Repeat(" ", max((w-len([]rune(s)))/2, 0))+s)
+		out = append(out, strings.Repeat(" ", max((w-ansi.StringWidth(s))/2, 0))+s)
 	}
 	return fit(out, w, h)
 }

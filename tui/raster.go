@@ -196,7 +196,7 @@ func (m Model) rasterView(r rect) string {
 	st := m.st
 	s := m.snap
 	if s == nil || s.Rec == nil {
-		return fit([]string{st.Muted.Render("waiting for the first probe…")}, r.w, r.h)
+		return fit([]string{st.Muted.Render(m.tr("waiting for the first probe…"))}, r.w, r.h)
 	}
 	rec := s.Rec
 	T, H := rec.T, s.Config.Hidden
@@ -212,26 +212,26 @@ func (m Model) rasterView(r rect) string {
 		}
 	}
 	if acts == nil {
-		return fit([]string{st.Muted.Render("nothing recorded for " + kind + " of this layer")}, r.w, r.h)
+		return fit([]string{st.Muted.Render(m.tr("nothing recorded for %s of this layer", kind))}, r.w, r.h)
 	}
 	order, byR := m.rasterOrder(layer, cell)
 	lr := m.board()
-	label := m.sel.label
+	label := m.cat.label(m.sel.label)
 	div := st.Div
 
 	// Caption.
 	layerWords := ""
 	if s.Config.Layers > 1 {
-		layerWords = fmt.Sprintf(" of layer %d", layer+1)
+		layerWords = m.tr(" of layer %d", layer+1)
 	}
-	pos, neg := "warm", "cool"
+	pos, neg := m.tr("warm"), m.tr("cool")
 	if !div.HalfBlocks() {
 		pos, neg = "░▓", "=▬"
 	}
 	capLines := m.caption(firstFit(r.w,
-		fmt.Sprintf("Every %s unit%s is a row, every character of the text below a column: %s above 0, %s below. o sorts the rows by |r| with %s.", kind, layerWords, pos, neg, label),
-		fmt.Sprintf("Rows: %s units%s; columns: the characters below (%s > 0, %s < 0). o sorts by |r| with %s.", kind, layerWords, pos, neg, label),
-		fmt.Sprintf("Rows: %s units; columns: the characters below. o sorts by |r| with %s.", kind, label)))
+		m.tr("Every %s unit%s is a row, every character of the text below a column: %s above 0, %s below. o sorts the rows by |r| with %s.", kind, layerWords, pos, neg, label),
+		m.tr("Rows: %s units%s; columns: the characters below (%s > 0, %s < 0). o sorts by |r| with %s.", kind, layerWords, pos, neg, label),
+		m.tr("Rows: %s units; columns: the characters below. o sorts by |r| with %s.", kind, label)))
 
 	g := m.rasterGeometry(r, H)
 	rows, per, tall, shown, bottom := g.rows, g.per, g.tall, g.shown, g.bottom
@@ -256,23 +256,23 @@ func (m Model) rasterView(r rect) string {
 	}
 
 	// What is shown, how it is ordered, the steps and the colour scale.
-	orderWords := "unit order; o sorts by |r| with " + label
+	orderWords := m.tr("unit order; o sorts by |r| with %s", label)
 	switch {
 	case byR:
-		orderWords = "sorted by |r| with " + label
+		orderWords = m.tr("sorted by |r| with %s", label)
 	case m.raster.sorted:
-		orderWords = "unit order: no ranking for " + label
+		orderWords = m.tr("unit order: no ranking for %s", label)
 	}
-	what := fmt.Sprintf("all %d %s units%s", H, kind, layerWords)
+	what := m.tr("all %d %s units%s", H, kind, layerWords)
 	if shown < H {
-		what = fmt.Sprintf("showing %d of %d units%s", shown, H, layerWords)
+		what = m.tr("showing %d of %d units%s", shown, H, layerWords)
 	}
 	parts := []string{st.Label.Render(what + " (" + orderWords + ")")}
 	pinned := m.sel.pinned.Index
 	if at := slices.Index(order, pinned); at >= shown {
-		pin := st.PinMark + " " + st.Pinned.Render(kind+strconv.Itoa(pinned)) + st.Label.Render(fmt.Sprintf(" is row %d, below", at+1))
+		pin := st.PinMark + " " + st.Pinned.Render(kind+strconv.Itoa(pinned)) + st.Label.Render(m.tr(" is row %d, below", at+1))
 		if ansi.StringWidth(parts[0])+3+ansi.StringWidth(pin) > r.w && !byR {
-			parts[0] = st.Label.Render(what + " (unit order)") // the pinned unit matters more than the hint
+			parts[0] = st.Label.Render(what + " (" + m.tr("unit order") + ")") // the pinned unit matters more than the hint
 		}
 		parts = append(parts, pin)
 	}
@@ -286,7 +286,7 @@ func (m Model) rasterView(r rect) string {
 	legend.WriteString(st.Label.Render(fmt.Sprintf(" +%.2f", scale)))
 	parts = append(parts, legend.String())
 	if n > 0 {
-		parts = append(parts, st.Label.Render(fmt.Sprintf("steps %d–%d of %d", from, from+n-1, T)))
+		parts = append(parts, st.Label.Render(m.tr("steps %d–%d of %d", from, from+n-1, T)))
 	}
 	sep := st.Muted.Render(" · ")
 	info := ""
@@ -366,7 +366,7 @@ func (m Model) rasterView(r rect) string {
 	// label's band: one cell per step, so each column lines up with its character.
 	if n > 0 && lines < r.h {
 		var text strings.Builder
-		text.WriteString(st.Muted.Render(pad("text", gw)))
+		text.WriteString(st.Muted.Render(pad(m.tr("text"), gw)))
 		cur := m.text.cursor
 		for t := from; t < from+n; t++ {
 			ch := stepGlyph(rec.Text[t])
@@ -398,7 +398,7 @@ func (m Model) rasterView(r rect) string {
 				}
 				band.WriteString(themes.Shade(f))
 			}
-			line(st.Muted.Render(pad(ansi.Truncate(lr.Name, gw-1, "…"), gw)) + st.Accent.Render(band.String()))
+			line(st.Muted.Render(pad(ansi.Truncate(label, gw-1, "…"), gw)) + st.Accent.Render(band.String()))
 		}
 	}
 	for lines < r.h {

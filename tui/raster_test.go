@@ -56,7 +56,12 @@ func probedSnapshot(t testing.TB, cell nets.Cell, hidden, steps, scored int) *pr
 
 // screenModel is a model showing screen at w×h over snap, with captions.
 func screenModel(snap *probe.Snapshot, screen, w, h int) Model {
-	m := New(Config{Captions: true})
+	return langScreenModel(snap, LangEnglish, screen, w, h)
+}
+
+// langScreenModel is screenModel in a language.
+func langScreenModel(snap *probe.Snapshot, lang string, screen, w, h int) Model {
+	m := New(Config{Captions: true, Lang: lang})
 	m.adopt(snap)
 	m.screen = screen
 	return sized(m, w, h)
@@ -79,21 +84,23 @@ func checkFrame(t *testing.T, out string, w, h int) {
 
 func TestRasterFitsEverySize(t *testing.T) {
 	snap := probedSnapshot(t, nets.LSTM, 16, 150, 600)
-	for _, sz := range [][2]int{{80, 24}, {120, 40}, {240, 70}} {
-		for _, mono := range []bool{false, true} {
-			for _, captions := range []bool{true, false} {
-				t.Run(fmt.Sprintf("%dx%d mono=%v captions=%v", sz[0], sz[1], mono, captions), func(t *testing.T) {
-					m := screenModel(snap, screenRaster, sz[0], sz[1])
-					if mono {
-						m.st = themes.New("mono", themes.Mono, true)
-					}
-					if !captions {
-						m = press(m, "i")
-					}
-					checkFrame(t, m.render(), sz[0], sz[1])
-					m = press(m, "o", "c")
-					checkFrame(t, m.render(), sz[0], sz[1])
-				})
+	for _, lang := range Langs() {
+		for _, sz := range [][2]int{{80, 24}, {120, 40}, {240, 70}} {
+			for _, mono := range []bool{false, true} {
+				for _, captions := range []bool{true, false} {
+					t.Run(fmt.Sprintf("%s %dx%d mono=%v captions=%v", lang, sz[0], sz[1], mono, captions), func(t *testing.T) {
+						m := langScreenModel(snap, lang, screenRaster, sz[0], sz[1])
+						if mono {
+							m.st = themes.New("mono", themes.Mono, true)
+						}
+						if !captions {
+							m = press(m, "i")
+						}
+						checkFrame(t, m.render(), sz[0], sz[1])
+						m = press(m, "o", "c")
+						checkFrame(t, m.render(), sz[0], sz[1])
+					})
+				}
 			}
 		}
 	}

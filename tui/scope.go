@@ -18,8 +18,8 @@ import (
 func (m Model) tabsView() string {
 	st := m.st
 	var b strings.Builder
-	for i, n := range screenNames {
-		label := fmt.Sprintf(" %d %s ", i+1, n)
+	for i := range numScreens {
+		label := m.tabLabel(i)
 		if i == m.screen {
 			b.WriteString(st.ActiveTab.Render(label))
 		} else {
@@ -29,19 +29,25 @@ func (m Model) tabsView() string {
 	left := b.String()
 	right := ""
 	if s := m.snap; s != nil {
-		state, short := st.OK.Render("▶ training"), st.OK.Render("▶")
+		state, short := st.OK.Render(m.tr("▶ training")), st.OK.Render("▶")
 		switch {
 		case s.Err != "":
-			state, short = st.Error.Render("■ stopped"), st.Error.Render("■ stopped")
+			state, short = st.Error.Render(m.tr("■ stopped")), st.Error.Render(m.tr("■ stopped"))
 		case s.Paused:
-			state, short = st.Warn.Render("❚❚ paused"), st.Warn.Render("❚❚ paused")
+			state, short = st.Warn.Render(m.tr("❚❚ paused")), st.Warn.Render(m.tr("❚❚ paused"))
 		}
 		dot := st.Muted.Render(" · ")
-		for _, r := range []string{
-			state + dot + st.Label.Render("step ") + st.Value.Render(group(s.Step)) + dot + st.Value.Render(probe.Count(s.Chars)) + st.Label.Render(" chars"),
-			short + " " + st.Label.Render("step ") + st.Value.Render(group(s.Step)) + dot + st.Value.Render(probe.Count(s.Chars)),
+		step := st.Label.Render(m.tr("step")) + " " + st.Value.Render(group(s.Step))
+		chars := st.Value.Render(probe.Count(s.Chars)) + " " + st.Label.Render(m.tr("chars"))
+		forms := []string{
+			state + dot + step + dot + chars,
+			short + " " + step + dot + st.Value.Render(probe.Count(s.Chars)),
 			short + " " + st.Value.Render(probe.Count(s.Chars)),
-		} {
+		}
+		if m.cfg.Classroom { // the header says the step
+			forms = []string{state, short}
+		}
+		for _, r := range forms {
 			right = r
 			if ansi.StringWidth(left)+ansi.StringWidth(r)+1 <= m.w {
 				break
@@ -58,23 +64,35 @@ func (m Model) tabsView() string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
+// tabLabel is screen i's tab: " 1 Scope ".
+func (m Model) tabLabel(i int) string {
+	return fmt.Sprintf(" %d %s ", i+1, m.tr(screenNames[i]))
+}
+
 // headerView is the run's numbers on one line; the least important drop off
 // the right end when the terminal is narrow.
 func (m Model) headerView() string {
 	s := m.snap
 	st := m.st
 	if s == nil {
-		return pad(st.Muted.Render("starting…"), m.w)
+		return pad(st.Muted.Render(m.tr("starting…")), m.w)
 	}
 	kv := func(k, v string) string { return st.Label.Render(k) + " " + st.Value.Render(v) }
 	cfg := s.Config
 	net := fmt.Sprintf("%s %d", cellTitle(cfg.Cell), cfg.Hidden)
 	if cfg.Layers > 1 {
-		net += fmt.Sprintf(" × %d layers", cfg.Layers)
+		net += m.tr(" × %d layers", cfg.Layers)
 	}
 	parts := []string{st.Accent.Render(s.Name) + " " + st.Value.Render(net)}
+	if m.cfg.Classroom {
+		parts = append(parts, kv(m.tr("step"), group(s.Step)))
+		if n := len(s.ValCurve); n > 0 {
+			parts = append(parts, kv(m.tr("held-out loss"), m.tr("%.2f bits/char", s.ValCurve[n-1].V/math.Ln2)))
+		}
+		return pad(strings.Join(parts, st.Muted.Render(" · ")), m.w)
+	}
 	if !math.IsNaN(s.Loss) {
-		parts = append(parts, kv("loss", fmt.Sprintf("%.3f", s.Loss)))
+		parts = append(parts, kv(m.tr("loss"), fmt.Sprintf("%.3f", s.Loss)))
 	}
 	if n := len(s.ValCurve); n > 0 {
 		v := s.ValCurve[n-1].V / math.Ln2
@@ -84,23 +102,23 @@ func (m Model) headerView() string {
 			vals = append(vals, -p.V) // a taller bar is a lower loss
 			lo, hi = min(lo, -p.V), max(hi, -p.V)
 		}
-		parts = append(parts, kv("val", fmt.Sprintf("%.2f bpc", v))+" "+st.Accent.Render(sparkline(vals, lo, hi, 8)))
+		parts = append(parts, kv(m.tr("val"), m.tr("%.2f bpc", v))+" "+st.Accent.Render(sparkline(vals, lo, hi, 8)))
 	}
 	if m.cfg.Lockstep > 0 {
-		parts = append(parts, kv("lockstep", fmt.Sprint(m.cfg.Lockstep)))
+		parts = append(parts, kv(m.tr("lockstep"), fmt.Sprint(m.cfg.Lockstep)))
 	} else if s.CharsPerSec > 0 {
-		parts = append(parts, st.Value.Render(probe.Count(int64(s.CharsPerSec)))+st.Label.Render(" chars/s"))
+		parts = append(parts, st.Value.Render(probe.Count(int64(s.CharsPerSec)))+" "+st.Label.Render(m.tr("chars/s")))
 	}
 	if s.ClipEvents > 0 {
-		clip := kv("clipped", group(s.ClipEvents))
+		clip := kv(m.tr("clipped"), group(s.ClipEvents))
 		if s.ClipRecent >= 10 {
-			clip = st.Warn.Render(fmt.Sprintf("clipped %d of 100", s.ClipRecent))
+			clip = st.Warn.Render(m.tr("clipped %d of 100", s.ClipRecent))
 		}
 		parts = append(parts, clip)
 	}
-	parts = append(parts, kv("lr", fmt.Sprintf("%.2g", s.LR)))
+	parts = append(parts, kv(m.tr("lr"), fmt.Sprintf("%.2g", s.LR)))
 	if cfg.Layers > 1 {
-		parts = append(parts, kv("layer", fmt.Sprintf("%d of %d", m.sel.pinned.Layer+1, cfg.Layers)))
+		parts = append(parts, kv(m.tr("layer"), m.tr("%d of %d", m.sel.pinned.Layer+1, cfg.Layers)))
 	}
 	sep := st.Muted.Render(" · ")
 	line := ""
@@ -143,9 +161,12 @@ func (m Model) helpLine() string {
 func (m Model) helpView(r rect) string {
 	h := m.help
 	h.ShowAll = true
-	lines := []string{m.st.Title.Render("Keys") + m.st.Muted.Render("   (? or esc closes)"), ""}
+	lines := []string{m.st.Title.Render(m.tr("Keys")) + m.st.Muted.Render("   "+m.tr("(? or esc closes)")), ""}
 	lines = append(lines, strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")...)
-	lines = append(lines, "", m.st.Muted.Render("Mouse: click a character to move the cursor, a leaderboard row to pin it, a tab to switch; the wheel scrolls the text."))
+	lines = append(lines, "")
+	for _, ln := range wrap(m.tr("Mouse: click a character to move the cursor, a leaderboard row to pin it, a tab to switch; the wheel scrolls the text."), r.w, 2) {
+		lines = append(lines, m.st.Muted.Render(ln))
+	}
 	return fit(lines, r.w, r.h)
 }
 
@@ -162,7 +183,14 @@ func (m Model) scopeView() string {
 	l := m.lay
 	s := m.snap
 	if s == nil || s.Rec == nil {
-		return fit([]string{m.st.Muted.Render("waiting for the first probe…")}, l.body.w, l.body.h)
+		return fit([]string{m.st.Muted.Render(m.tr("waiting for the first probe…"))}, l.body.w, l.body.h)
+	}
+	if l.classroom {
+		parts := []string{m.textPanel(l.text), m.tracePanel(l.trace), m.boardPanel(l.board)}
+		if l.sample.h > 0 {
+			parts = append(parts, m.samplePanel(l.sample))
+		}
+		return strings.Join(parts, "\n")
 	}
 	text := m.textPanel(l.text)
 	trace := m.tracePanel(l.trace)
@@ -192,7 +220,7 @@ func (m Model) series() (vals []float64, centre float64, name string) {
 	lr := m.board()
 	if m.sel.readout && lr != nil && lr.Readout.Trace != nil {
 		vals = lr.Readout.Trace
-		name = "readout(" + lr.Name + ")"
+		name = m.tr("readout(%s)", m.cat.label(lr.Name))
 		if m.sel.centre {
 			centre = 0.5
 		}
@@ -314,10 +342,15 @@ func (m Model) textPanel(r rect) string {
 	scale := m.cache.scale(m.snap.Rec, name, vals, centre)
 	centreWord := "0"
 	if m.sel.centre {
-		centreWord = fmt.Sprintf("its threshold %.2f", centre)
+		centreWord = m.tr("its threshold %.2f", centre)
 	}
-	capLines := m.caption(fmt.Sprintf("Held-out text coloured by %s: %s above %s, %s below (±%.2f is full colour).",
-		name, posWord(st), centreWord, negWord(st), scale))
+	capText := firstFit(r.w, m.tr("Held-out text coloured by %s: %s above %s, %s below (±%.2f is full colour).",
+		name, m.posWord(), centreWord, m.negWord(), scale),
+		m.tr("Held-out text coloured by %s: %s above %s, %s below.", name, m.posWord(), centreWord, m.negWord()))
+	if m.cfg.Classroom {
+		capText = m.tr("Each character is coloured by %s: %s above %s, %s below.", name, m.posWord(), centreWord, m.negWord())
+	}
+	capLines := m.caption(capText)
 	rows := r.h - len(capLines)
 	lines := m.cache.lines(rec, r.w)
 	top := m.textTop(lines, rows)
@@ -362,18 +395,19 @@ func (m Model) textPanel(r rect) string {
 	return fit(out, r.w, r.h)
 }
 
-func posWord(st *themes.Styles) string {
-	if st.Theme == "mono" {
-		return "bold/reverse"
+// posWord and negWord say how the text shows a positive and a negative value.
+func (m Model) posWord() string {
+	if m.st.Theme == "mono" {
+		return m.tr("bold/reverse")
 	}
-	return "warm"
+	return m.tr("warm")
 }
 
-func negWord(st *themes.Styles) string {
-	if st.Theme == "mono" {
-		return "underlined"
+func (m Model) negWord() string {
+	if m.st.Theme == "mono" {
+		return m.tr("underlined")
 	}
-	return "cool"
+	return m.tr("cool")
 }
 
 // tracePanel draws the pinned unit (or the readout) over the visible text as a
@@ -385,14 +419,21 @@ func (m Model) tracePanel(r rect) string {
 	lr := m.board()
 	var capLines []string
 	if r.h >= 4 {
-		capLines = m.caption(fmt.Sprintf("%s over the text shown above (─ marks %s); the band below is where %s holds.",
-			name, map[bool]string{false: "zero", true: "the threshold"}[m.sel.centre], m.sel.label))
+		capText := m.tr("%s over the text shown above (─ marks zero); the band below is where %s holds.", name, m.cat.named(m.sel.label))
+		if m.sel.centre {
+			capText = m.tr("%s over the text shown above (─ marks the threshold); the band below is where %s holds.", name, m.cat.named(m.sel.label))
+		}
+		if m.cfg.Classroom {
+			capText = m.tr("The value of %s over the text above; the band below marks %s.", name, m.cat.phrase(m.sel.label))
+		}
+		capLines = m.caption(capText)
 	}
 	rows := r.h - len(capLines) - 1
 	if rows < 1 || to <= from {
 		return fit(capLines, r.w, r.h)
 	}
-	labelW := 8
+	bandName := m.cat.label(m.sel.label)
+	labelW := max(8, ansi.StringWidth(bandName)+1)
 	cw := r.w - labelW
 	c := newCanvas(cw, rows)
 	seg := vals[from : to+1]
@@ -475,7 +516,7 @@ func (m Model) tracePanel(r rect) string {
 			}
 		}
 	}
-	out = append(out, st.Muted.Render(pad(m.sel.label, labelW-1))+" "+st.Accent.Render(band.String()))
+	out = append(out, st.Muted.Render(pad(bandName, labelW-1))+" "+st.Accent.Render(band.String()))
 	return fit(out, r.w, r.h)
 }
 
@@ -509,7 +550,8 @@ func (m Model) cursorPanel(r rect) string {
 		ch = "␣"
 	}
 	var b strings.Builder
-	b.WriteString(st.Label.Render("after ") + st.Pinned.Render(ch) + st.Label.Render(" next:"))
+	before, after, _ := strings.Cut(m.tr("after %s next:", "\x00"), "\x00")
+	b.WriteString(st.Label.Render(before) + st.Pinned.Render(ch) + st.Label.Render(after))
 	for _, p := range rec.Top[t] {
 		c := string(p.Rune)
 		switch c {
@@ -535,7 +577,7 @@ func (m Model) cursorPanel(r rect) string {
 		vals[i] = rec.Series(probe.Unit{Layer: u.Layer, Cell: u.Cell, Index: i})[t]
 	}
 	scale := robustScale(vals, 0)
-	title := fmt.Sprintf("all %s: ", map[bool]string{false: "h", true: "c"}[u.Cell])
+	title := m.tr("all %s: ", map[bool]string{false: "h", true: "c"}[u.Cell])
 	width := r.w - ansi.StringWidth(title)
 	if r.h == 1 {
 		width = r.w - ansi.StringWidth(first) - ansi.StringWidth(title) - 3
@@ -572,29 +614,42 @@ func (m Model) boardPanel(r rect) string {
 		return fit(nil, r.w, r.h)
 	}
 	rep := m.snap.Report
-	ro := fmt.Sprintf("all units together r %.2f", lr.Readout.R)
+	ro := m.tr("all units together r %.2f", lr.Readout.R)
 	if !math.IsNaN(lr.Baseline) {
-		m := "AUC"
+		metric := "AUC"
 		if !lr.Binary {
-			m = "r"
+			metric = "r"
 		}
-		ro += fmt.Sprintf(" · last 3 chars %s %.2f", m, lr.Baseline)
+		ro += m.tr(" · last 3 chars %s %.2f", metric, lr.Baseline)
 	}
-	capText := fmt.Sprintf("Best units for %s (%s) · %s · b next label", lr.Name, probe.Phrase(lr.Name), ro)
+	capText := m.tr("Best units for %s (%s) · %s · b next label", m.cat.label(lr.Name), m.cat.phrase(lr.Name), ro)
+	if m.cfg.Classroom {
+		capText = m.tr("The units that follow %s best (b: another label)", m.cat.phrase(lr.Name))
+	}
 	out := m.caption(capText)
-	head := "  unit        r"
+	head := m.tr("  unit        r")
 	if lr.Binary {
-		head += "    AUC  sign  thr"
+		head += m.tr("    AUC  sign  thr")
 	}
-	head += "  emerged"
+	head += m.tr("  emerged")
 	out = append(out, st.Label.Render(head))
 	sparkW := max(r.w-ansi.StringWidth(head)+7, 8)
 	verdict := lr.Verdict
-	if m.sel.follow {
-		verdict = "auto-follow · " + verdict
+	if lr.Claim.Kind != "" {
+		verdict = m.cat.verdict(lr.Claim)
 	}
-	vlines := wrap("→ "+verdict, r.w, 2)
+	if m.sel.follow && !m.lay.classroom {
+		verdict = m.tr("auto-follow · %s", verdict)
+	}
+	vn := 2
+	if m.lay.classroom {
+		vn = max(r.h-len(out)-classroomBoardRows-1, 1)
+	}
+	vlines := wrap("→ "+verdict, r.w, vn)
 	rows := r.h - len(out) - len(vlines)
+	if m.lay.classroom {
+		rows = min(rows, classroomBoardRows)
+	}
 	for i, u := range lr.Top[:min(len(lr.Top), max(rows, 0))] {
 		mark := "  "
 		if u.Unit == m.sel.pinned {
@@ -614,7 +669,10 @@ func (m Model) boardPanel(r rect) string {
 		}
 		out = append(out, line)
 	}
-	for len(out) < r.h-len(vlines) {
+	if m.lay.classroom {
+		out = append(out, "") // the verdict right under the units, in full
+	}
+	for len(out) < r.h-len(vlines) && !m.lay.classroom {
 		out = append(out, "")
 	}
 	for _, v := range vlines {
@@ -652,12 +710,12 @@ func (m Model) samplePanel(r rect) string {
 		return fit(nil, r.w, r.h)
 	}
 	sm := s.Samples[len(s.Samples)-1]
-	what := fmt.Sprintf("What the model writes now (temperature %.2f; - + to change)", sm.Temp)
+	what := m.tr("What the model writes now (temperature %.2f; - + to change)", sm.Temp)
 	if o := sm.Override; o != nil {
 		u := probe.Unit{Layer: o.Layer, Cell: o.Cell, Index: o.Unit}
-		what = fmt.Sprintf("Written with %s clamped to %+g (x cycles +1, −1, 0, off)", u.Name(s.Config.Layers), o.Value)
+		what = m.tr("Written with %s clamped to %+g (x cycles +1, −1, 0, off)", u.Name(s.Config.Layers), o.Value)
 		if !math.IsNaN(s.AblatedLoss) && s.Report != nil {
-			what += fmt.Sprintf("; window loss %.3f → %.3f bpc", s.Report.Loss/math.Ln2, s.AblatedLoss/math.Ln2)
+			what += m.tr("; window loss %.3f → %.3f bpc", s.Report.Loss/math.Ln2, s.AblatedLoss/math.Ln2)
 		}
 	}
 	var out []string
@@ -676,9 +734,9 @@ func (m Model) samplePanel(r rect) string {
 		lines = append(lines, ln)
 	}
 	if rows == 1 {
-		lead := st.Label.Render("sample ")
+		lead := st.Label.Render(m.tr("sample") + " ")
 		if sm.Override != nil {
-			lead = st.Warn.Render("clamped ")
+			lead = st.Warn.Render(m.tr("clamped") + " ")
 		}
 		out = append(out, lead+st.Text.Render(strings.ReplaceAll(text, "\n", "↵")))
 	} else {
@@ -694,7 +752,7 @@ func (m Model) samplePanel(r rect) string {
 func (m Model) labelsPanel(r rect) string {
 	st := m.st
 	rep := m.snap.Report
-	out := []string{st.Title.Render("Every label") + st.Muted.Render("  (b cycles; the row in bold is shown)")}
+	out := []string{st.Title.Render(m.tr("Every label")) + st.Muted.Render("  "+m.tr("(b cycles; the row in bold is shown)"))}
 	for i, lr := range rep.Labels {
 		if len(out) >= r.h {
 			break
@@ -717,7 +775,8 @@ func (m Model) labelsPanel(r rect) string {
 		if lr.Binary {
 			lo = 0.5
 		}
-		line := fmt.Sprintf("%-9s %-7s %-9s readout %5.2f  ", lr.Name, best.Unit.Name(rep.Layers), score, lr.Readout.R)
+		line := pad(m.cat.label(lr.Name), 9) + " " + fmt.Sprintf("%-7s %-9s ", best.Unit.Name(rep.Layers), score) +
+			m.tr("readout %5.2f", lr.Readout.R) + "  "
 		line = pad(line, min(r.w-10, ansi.StringWidth(line))) + st.Accent.Render(sparkline(hist, lo, 1, max(r.w-ansi.StringWidth(line), 0)))
 		if lr.Name == m.sel.label {
 			line = st.Accent.Render("▸ ") + st.Value.Render(line)
@@ -735,11 +794,11 @@ func (m Model) eventsPanel(r rect) string {
 	ev := m.snap.Events
 	var out []string
 	if r.h > 2 {
-		out = append(out, st.Title.Render("Events"))
+		out = append(out, st.Title.Render(m.tr("Events")))
 	}
 	for i := len(ev) - 1; i >= 0 && len(out) < r.h; i-- {
 		e := ev[i]
-		text := e.Text
+		text := m.cat.event(e)
 		if e.Warn {
 			text = st.Warn.Render(text)
 		} else {
@@ -748,7 +807,7 @@ func (m Model) eventsPanel(r rect) string {
 		out = append(out, text)
 	}
 	if len(out) == 0 {
-		out = append(out, st.Muted.Render("no events yet"))
+		out = append(out, st.Muted.Render(m.tr("no events yet")))
 	}
 	return fit(out, r.w, r.h)
 }

@@ -144,13 +144,13 @@ func (m *Model) perform(a Action) tea.Cmd {
 			}
 		}
 	case "label":
-		m.sel.label = a.Args[0]
+		m.sel.label, m.sel.chosen = a.Args[0], true
 		m.sel.row = 0
 		m.adopt(m.snap)
 	case "pin":
 		if a.Args[0] == "best" {
 			if len(a.Args) > 1 {
-				m.sel.label = a.Args[1]
+				m.sel.label, m.sel.chosen = a.Args[1], true
 			}
 			if lr := m.board(); lr != nil {
 				if best, ok := lr.Best(); ok {
@@ -173,7 +173,7 @@ func (m *Model) perform(a Action) tea.Cmd {
 		}
 		m.reclamp()
 	case "say":
-		m.status = strings.Trim(a.Args[0], `"`)
+		m.status = m.cat.say(strings.Trim(a.Args[0], `"`))
 	}
 	return nil
 }

@@ -32,8 +32,12 @@ type Config struct {
 	Steps   int64
 	// Script drives the session as keys would (see ParseScript).
 	Script   []Action
-	Captions bool // show the one-line panel captions
-	Lang     string
+	Captions bool   // show the one-line panel captions
+	Lang     string // en or ko ("": en)
+	// Classroom is the projector mode: fewer, larger panels, plain captions,
+	// only the keys a teacher needs (the command line also picks the
+	// high-contrast theme).
+	Classroom bool
 	// ReadOnly sessions watch a run they cannot change (a class watching the
 	// host's run over SSH): training keys are refused with a message.
 	ReadOnly bool

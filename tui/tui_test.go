@@ -89,28 +89,33 @@ func checkFits(t *testing.T, what, out string, w, h int) {
 }
 
 // TestEveryScreenFitsEverySize renders every screen at the sizes we promise and one
-// too small, with captions and without, in colour and in mono.
+// too small, with captions and without, in colour and in mono, in every language,
+// in the classroom and not.
 func TestEveryScreenFitsEverySize(t *testing.T) {
 	live := testLive(t, nets.LSTM, 5)
 	for range 4 {
 		live.Advance()
 	}
-	for _, theme := range []string{"dark", "mono"} {
-		for _, captions := range []bool{true, false} {
-			m := New(Config{Live: live, Lockstep: 5, Captions: captions, Theme: theme})
-			m.adopt(live.Latest())
-			if theme == "mono" {
-				m.restyle(look{profile: colorprofile.Ascii, dark: true, theme: "mono"})
-			}
-			for _, sz := range [][2]int{{80, 24}, {100, 30}, {120, 40}, {160, 48}, {240, 70}, {79, 24}, {20, 5}} {
-				m := sized(m, sz[0], sz[1])
-				for s := range numScreens {
-					m.screen = s
-					what := fmt.Sprintf("%s captions=%v %dx%d %s", theme, captions, sz[0], sz[1], screenNames[s])
-					checkFits(t, what, m.render(), sz[0], sz[1])
+	for _, lang := range Langs() {
+		for _, classroom := range []bool{false, true} {
+			for _, theme := range []string{"dark", "mono"} {
+				for _, captions := range []bool{true, false} {
+					m := New(Config{Live: live, Lockstep: 5, Captions: captions, Theme: theme, Lang: lang, Classroom: classroom})
+					m.adopt(live.Latest())
+					if theme == "mono" {
+						m.restyle(look{profile: colorprofile.Ascii, dark: true, theme: "mono"})
+					}
+					for _, sz := range [][2]int{{80, 24}, {100, 30}, {120, 40}, {160, 48}, {240, 70}, {79, 24}, {20, 5}} {
+						m := sized(m, sz[0], sz[1])
+						for s := range numScreens {
+							m.screen = s
+							what := fmt.Sprintf("%s classroom=%v %s captions=%v %dx%d %s", lang, classroom, theme, captions, sz[0], sz[1], screenNames[s])
+							checkFits(t, what, m.render(), sz[0], sz[1])
+						}
+						m.showHelp = true
+						checkFits(t, lang+" help", m.render(), sz[0], sz[1])
+					}
 				}
-				m.showHelp = true
-				checkFits(t, "help", m.render(), sz[0], sz[1])
 			}
 		}
 	}

@@ -12,15 +12,18 @@ import (
 	"github.com/rnnscope/rnnscope/nets"
 )
 
-// netFlags choose a network's shape.
+// netFlags choose a network's shape. --preset lives here because every command
+// with a shape takes it (the live scope, demo, train, probe and gradflow).
 type netFlags struct {
 	cell       string
 	hidden     int
 	layers     int
 	forgetBias float64
+	preset     presetFlag
 }
 
 func (f *netFlags) register(c *cobra.Command) {
+	f.preset.register(c)
 	fs := c.Flags()
 	fs.StringVar(&f.cell, "cell", "lstm", "recurrent cell: rnn, lstm or gru")
 	fs.IntVar(&f.hidden, "hidden", 128, "hidden units per layer")
@@ -41,6 +44,9 @@ func (f *netFlags) config(vocab int) (nets.Config, error) {
 }
 
 func (f *netFlags) validate() error {
+	if err := f.preset.validate(); err != nil {
+		return err
+	}
 	if _, err := f.config(2); err != nil {
 		return err
 	}

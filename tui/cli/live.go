@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -23,8 +24,9 @@ type liveOpts struct {
 	lockstep   int
 	script     string
 	theme      string
-	lang       string
+	lang       string // "": from the environment
 	noCaptions bool
+	classroom  bool
 	demo       bool // play the built-in tour
 }
 
@@ -36,8 +38,9 @@ func (o *liveOpts) register(c *cobra.Command) {
 	fs.IntVar(&o.lockstep, "lockstep", 0, "train exactly this many steps per frame: the same seed and keys give the same frames")
 	fs.StringVar(&o.script, "script", "", "play a timeline of actions from FILE: one \"at 8s pin best quote\" per line")
 	fs.StringVar(&o.theme, "theme", "auto", "colours: auto (from the terminal), "+strings.Join(themes.Names(), ", "))
-	fs.StringVar(&o.lang, "lang", "en", "language of the captions: en")
+	fs.StringVar(&o.lang, "lang", "", "language of every caption, label and message: en or ko (default: from LC_ALL, LC_MESSAGES or LANG)")
 	fs.BoolVar(&o.noCaptions, "no-captions", false, "hide the one-line panel captions (cleaner recordings)")
+	fs.BoolVar(&o.classroom, "classroom", false, "for a projector: the high-contrast theme (unless --theme), fewer and larger panels, plain captions, only a teacher's keys")
 	for _, name := range []string{"json", "log-every", "val-every", "save-every"} {
 		_ = fs.MarkHidden(name) // headless-only flags
 	}
@@ -60,10 +63,27 @@ func (o *liveOpts) validate() error {
 		return usagef("--lockstep %d: want 0 (off) to 10000 steps per frame", o.lockstep)
 	case o.theme != "auto" && themes.Check(o.theme) != nil:
 		return usagef("--theme %q: want auto, %s", o.theme, strings.Join(themes.Names(), ", "))
-	case o.lang != "en":
-		return usagef("--lang %q: want en", o.lang)
+	case o.lang != "" && !slices.Contains(tui.Langs(), o.lang):
+		return usagef("--lang %q: want %s", o.lang, strings.Join(tui.Langs(), " or "))
 	}
 	return nil
+}
+
+// language is --lang, or the environment's language when it is not given.
+func (o *liveOpts) language(stdio IO) string {
+	if o.lang != "" {
+		return o.lang
+	}
+	return tui.LangFromEnv(stdio.Env)
+}
+
+// themeFor is --theme, except that the classroom picks high-contrast unless
+// --theme was given.
+func (o *liveOpts) themeFor(cmd *cobra.Command) string {
+	if o.classroom && !changed(cmd, "theme") {
+		return "high-contrast"
+	}
+	return o.theme
 }
 
 func newDemoCmd(stdio IO) *cobra.Command {
@@ -141,8 +161,9 @@ func runLive(ctx context.Context, cmd *cobra.Command, stdio IO, o *liveOpts) err
 				Lockstep: o.lockstep, Paused: true,
 			})
 		},
-		Save: o.save, Theme: o.theme, View: o.view, FPS: o.fps, Lockstep: o.lockstep,
-		Seconds: o.run.seconds, Steps: o.run.steps, Script: script, Captions: !o.noCaptions, Lang: o.lang,
+		Save: o.save, Theme: o.themeFor(cmd), View: o.view, FPS: o.fps, Lockstep: o.lockstep,
+		Seconds: o.run.seconds, Steps: o.run.steps, Script: script, Captions: !o.noCaptions, Lang: o.language(stdio),
+		Classroom: o.classroom,
 	}
 	err = tui.Run(ctx, cfg)
 	cancel()

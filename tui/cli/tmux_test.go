@@ -115,7 +115,7 @@ func TestLiveSessionInTmux(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
 	ck := filepath.Join(t.TempDir(), "live.safetensors")
-	s := startTmux(t, 120, 40, fmt.Sprintf("env TERM=xterm-256color COLORTERM=truecolor timeout --foreground -k 5 -s INT 120 %s --hidden 32 --seed 1 --save %s", bin, ck))
+	s := startTmux(t, 120, 40, fmt.Sprintf("env TERM=xterm-256color COLORTERM=truecolor timeout --foreground -k 5 -s INT 120 %s --lang en --hidden 32 --seed 1 --save %s", bin, ck))
 	s.waitFor(`Best units for quote`, 60*time.Second)
 	s.waitFor(`▶ c\d+`, 10*time.Second)
 	s.keys("Down", "Enter")
@@ -149,7 +149,7 @@ func TestLiveSessionInTmux(t *testing.T) {
 func TestNoColorShowsNoColour(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
-	s := startTmux(t, 100, 30, fmt.Sprintf("env -u TMUX NO_COLOR=1 TERM=xterm-256color timeout --foreground -k 5 -s INT 60 %s --hidden 16 --seed 1 --seconds 20", bin))
+	s := startTmux(t, 100, 30, fmt.Sprintf("env -u TMUX NO_COLOR=1 TERM=xterm-256color timeout --foreground -k 5 -s INT 60 %s --lang en --hidden 16 --seed 1 --seconds 20", bin))
 	s.waitFor(`Best units for`, 60*time.Second)
 	esc := s.run("capture-pane", "-p", "-e", "-t", s.name)
 	if c := regexp.MustCompile(`\x1b\[[0-9;]*(38|48|3[0-7]|4[0-7]|9[0-7]|10[0-7])[;m]`).FindString(esc); c != "" {
@@ -165,7 +165,7 @@ func TestNoColorShowsNoColour(t *testing.T) {
 func TestBoundedSessionQuitsByItself(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
-	s := startTmux(t, 80, 24, fmt.Sprintf("env TERM=xterm-256color %s --hidden 16 --seconds 4", bin))
+	s := startTmux(t, 80, 24, fmt.Sprintf("env TERM=xterm-256color %s --lang en --hidden 16 --seconds 4", bin))
 	s.waitFor(`(?m)^EXIT=0$`, 60*time.Second)
 
 	out, err := exec.Command(bin).CombinedOutput()
