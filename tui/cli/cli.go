@@ -154,6 +154,7 @@ func newRoot(stdio IO) *cobra.Command {
 		newProbeCmd(stdio),
 		newDemoCmd(stdio),
 		newGradflowCmd(stdio),
+		newExportCmd(stdio),
 		newPresetsCmd(stdio),
 	)
 	for _, c := range root.Commands() {

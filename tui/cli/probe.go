@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +15,7 @@ import (
 	"github.com/rnnscope/rnnscope/corpora"
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
+	"github.com/rnnscope/rnnscope/tui/export"
 )
 
 // probeOpts are the flags of `rnnscope probe`.
@@ -184,8 +182,8 @@ func runProbe(ctx context.Context, cmd *cobra.Command, stdio IO, o *probeOpts) e
 		writeReport(stdio.Out, s, win, rep, initRep, val)
 	}
 	if o.dump != "" {
-		if err := dump(o.dump, rec, win); err != nil {
-			return err
+		if err := export.WriteStates(o.dump, rec, win.Labels); err != nil {
+			return fmt.Errorf("--dump %s: %w", o.dump, err)
 		}
 		fmt.Fprintf(stdio.Err, "rnnscope: wrote %s (%s steps × %s units)\n", o.dump, group(int64(rec.T)), group(int64(len(rep.Units))))
 	}
@@ -314,72 +312,4 @@ func probeRecord(event string, s *session, rep, initRep *probe.Report, val float
 	}
 	return map[string]any{"event": event, "step": s.trainer.Steps, "chars": s.trainer.Chars,
 		"val_bpc": num(val / math.Ln2), "window_bpc": num(rep.Loss / math.Ln2), "labels": labels}
-}
-
-// dump writes every scored step: its character, labels and every unit.
-func dump(path string, rec *probe.Recording, win *probe.Window) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("--dump %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	units := rec.Units()
-	names := make([]string, len(units))
-	series := make([][]float64, len(units))
-	for i, u := range units {
-		names[i] = strings.ReplaceAll(u.Name(rec.Config.Layers), " ", "_")
-		series[i] = rec.Series(u)
-	}
-	if strings.HasSuffix(path, ".csv") {
-		head := []string{"t", "char"}
-		for _, f := range win.Labels {
-			head = append(head, f.Name)
-		}
-		head = append(head, names...)
-		fmt.Fprintln(w, strings.Join(head, ","))
-		for t := range rec.T {
-			row := []string{strconv.Itoa(t), strconv.Quote(string(rec.Text[t]))}
-			for _, f := range win.Labels {
-				row = append(row, fmtCSV(f.Values[t]))
-			}
-			for _, s := range series {
-				row = append(row, strconv.FormatFloat(s[t], 'g', 8, 64))
-			}
-			fmt.Fprintln(w, strings.Join(row, ","))
-		}
-	} else {
-		enc := json.NewEncoder(w)
-		for t := range rec.T {
-			lab := map[string]any{}
-			for _, f := range win.Labels {
-				lab[f.Name] = num(f.Values[t])
-			}
-			st := map[string]float64{}
-			for i, s := range series {
-				st[names[i]] = s[t]
-			}
-			if err := enc.Encode(map[string]any{"t": t, "char": string(rec.Text[t]), "labels": lab, "units": st}); err != nil {
-				return err
-			}
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("--dump %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("--dump %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-func fmtCSV(x float64) string {
-	if math.IsNaN(x) {
-		return ""
-	}
-	return strconv.FormatFloat(x, 'g', -1, 64)
 }
