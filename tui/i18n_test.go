@@ -293,6 +293,7 @@ func notEnglish(word string, corpusWord func(string) bool) bool {
 	switch {
 	case strings.HasPrefix(word, "--"), len(word) == 1,
 		regexp.MustCompile(`^[hcL][0-9]*$`).MatchString(word),
+		regexp.MustCompile(`^[A-Za-z]{1,2}_[A-Za-z0-9]*$`).MatchString(word), // a symbol of a formula: h_t, W_hy, b_y
 		corpusWord(word):
 		return true
 	}
@@ -302,6 +303,7 @@ func notEnglish(word string, corpusWord func(string) bool) bool {
 		"RNN", "LSTM", "GRU", "rnn", "lstm", "gru", // cells, also as --cell values
 		"AUC", "BPTT", "W_hh", "W_ih", "tanh", "max", "NaN", // mathematics: σ_max, W_hhᵀ
 		"rnnscope", "PyTorch", "if",
+		"hell", "nats", "time", "step", // the Korean lecture itself writes "time step"
 	}, word)
 }
 

@@ -7,6 +7,8 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	NextScreen, PrevScreen                 key.Binding
 	Scope, Raster, Gradients, Gates        key.Binding
+	Lessons, NextLesson, PrevLesson        key.Binding
+	OpenLesson, LessonText                 key.Binding
 	TogglePause, Step                      key.Binding
 	LRDown, LRUp, TempDown, TempUp         key.Binding
 	Up, Down, Left, Right, PageUp, PageDn  key.Binding
@@ -30,6 +32,11 @@ func newKeyMap(c *catalog, classroom bool) keyMap {
 		Raster:      key.NewBinding(key.WithKeys("2"), h("2", "raster")),
 		Gradients:   key.NewBinding(key.WithKeys("3"), h("3", "gradients")),
 		Gates:       key.NewBinding(key.WithKeys("4"), h("4", "gates")),
+		Lessons:     key.NewBinding(key.WithKeys("5"), h("5", "lessons")),
+		NextLesson:  key.NewBinding(key.WithKeys("]", "pgdown"), h("]", "next lesson")),
+		PrevLesson:  key.NewBinding(key.WithKeys("[", "pgup"), h("[", "previous lesson")),
+		OpenLesson:  key.NewBinding(key.WithKeys("enter"), h("enter", "open its screen")),
+		LessonText:  key.NewBinding(key.WithKeys("i"), h("i", "lesson text")),
 		TogglePause: key.NewBinding(key.WithKeys("space"), h("space", "pause")),
 		Step:        key.NewBinding(key.WithKeys("."), h(".", "one step")),
 		LRDown:      key.NewBinding(key.WithKeys("["), h("[ ]", "learning rate")),
@@ -74,7 +81,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 // FullHelp is the `?` overlay, in columns.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Scope, k.Raster, k.Gradients, k.Gates, k.NextScreen, k.Captions, k.Help, k.Quit},
+		{k.Scope, k.Raster, k.Gradients, k.Gates, k.Lessons, k.NextScreen, k.Captions, k.Help, k.Quit},
 		{k.TogglePause, k.Step, k.LRDown, k.LRUp, k.TempDown, k.TempUp, k.Reset, k.Save},
 		{k.Up, k.Down, k.Pin, k.TypeUnit, k.Follow, k.ToggleState, k.NextLayer, k.NextLabel},
 		{k.Left, k.Right, k.PageUp, k.PageDn, k.Centre, k.Readout, k.Clamp, k.Sort, k.ForgetBias},

@@ -77,11 +77,14 @@ type Model struct {
 	// pausedForTrio: the main run was paused by showing the Gradients screen and
 	// resumes when it is left.
 	pausedForTrio bool
-	frames        int
-	steps0        int64 // the run's step when the session started, for --steps
-	script        *scriptPlayer
-	started       time.Time
-	quitting      bool
+	// pausedForLesson: the same, for the Lessons screen.
+	pausedForLesson bool
+	lesson          *lessonView
+	frames          int
+	steps0          int64 // the run's step when the session started, for --steps
+	script          *scriptPlayer
+	started         time.Time
+	quitting        bool
 }
 
 type tickMsg struct{}
@@ -121,8 +124,8 @@ func New(cfg Config) Model {
 	if len(cfg.Script) > 0 {
 		m.script = &scriptPlayer{actions: cfg.Script}
 	}
-	if m.screen == screenGradients {
-		m.setScreen(screenGradients) // start the comparison; the main run pauses
+	if m.screen == screenGradients || m.screen == screenLessons {
+		m.setScreen(m.screen) // start the comparison or the lesson; the main run pauses
 	}
 	return m
 }
@@ -224,6 +227,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		m.frames++
+		m.stepLesson()
 		if m.cfg.Live != nil {
 			if s := m.cfg.Live.Latest(); s != m.snap {
 				m.adopt(s)
@@ -235,6 +239,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.tick()
 	case snapMsg:
 		m.frames++
+		m.stepLesson()
 		if msg.s == nil {
 			return m, tea.Quit
 		}
@@ -322,6 +327,9 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	k := m.keys
+	if m.screen == screenLessons && !m.showHelp && m.lessonKey(msg) {
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.quitting = true
@@ -342,6 +350,8 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.setScreen(screenGradients)
 	case key.Matches(msg, k.Gates):
 		m.setScreen(screenGates)
+	case key.Matches(msg, k.Lessons):
+		m.setScreen(screenLessons)
 	case key.Matches(msg, k.Captions):
 		m.captions = !m.captions
 		m.lay = computeLayout(m.w, m.h, m.captions, m.cfg.Classroom)
@@ -420,6 +430,16 @@ func (m *Model) temp() float64 {
 
 func (m *Model) setScreen(s int) {
 	m.screen = s
+	if s == screenLessons {
+		m.openLesson()
+		if m.snap != nil && !m.snap.Paused && !m.pausedForLesson && !m.cfg.ReadOnly {
+			m.send(probe.Control{TogglePause: true})
+			m.pausedForLesson = true
+		}
+	} else if m.pausedForLesson {
+		m.send(probe.Control{TogglePause: true})
+		m.pausedForLesson = false
+	}
 	if s == screenGradients && m.trio == nil && m.cfg.Trio != nil {
 		m.trio = m.cfg.Trio()
 	}
@@ -640,6 +660,8 @@ func (m Model) render() string {
 		body = m.gradientsView(l.body)
 	case screenGates:
 		body = m.gatesView(l.body)
+	case screenLessons:
+		body = m.lessonsView(l.body)
 	}
 	if m.showHelp {
 		body = m.helpView(l.body)

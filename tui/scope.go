@@ -151,6 +151,9 @@ func (m Model) helpLine() string {
 	if m.typing {
 		return pad(m.input.View(), m.w)
 	}
+	if m.screen == screenLessons && !m.showHelp {
+		return m.lessonHelp()
+	}
 	if m.status != "" {
 		return pad(m.st.Accent.Render(m.status)+"  "+m.help.ShortHelpView(m.keys.ShortHelp()), m.w)
 	}

@@ -38,6 +38,10 @@ type Config struct {
 	// only the keys a teacher needs (the command line also picks the
 	// high-contrast theme).
 	Classroom bool
+	// Lesson is the lesson (1–9) the Lessons screen starts at; Seed seeds the
+	// lessons' demonstrations.
+	Lesson int
+	Seed   uint64
 	// ReadOnly sessions watch a run they cannot change (a class watching the
 	// host's run over SSH): training keys are refused with a message.
 	ReadOnly bool
@@ -49,13 +53,14 @@ const (
 	screenRaster
 	screenGradients
 	screenGates
+	screenLessons
 	numScreens
 )
 
-var screenNames = [numScreens]string{"Scope", "Raster", "Gradients", "Gates"}
+var screenNames = [numScreens]string{"Scope", "Raster", "Gradients", "Gates", "Lessons"}
 
 // ScreenNames lists the --view values.
-func ScreenNames() []string { return []string{"scope", "raster", "gradients", "gates"} }
+func ScreenNames() []string { return []string{"scope", "raster", "gradients", "gates", "lessons"} }
 
 // Run runs the TUI until the user quits, the session's bound is reached, or ctx
 // is done. opts are extra Bubble Tea options (tests set input, output, size and

@@ -153,8 +153,10 @@ func newRoot(stdio IO) *cobra.Command {
 		newCorporaCmd(stdio),
 		newProbeCmd(stdio),
 		newDemoCmd(stdio),
+		newLessonCmd(stdio),
 		newGradflowCmd(stdio),
 		newExportCmd(stdio),
+		newServeCmd(stdio),
 		newPresetsCmd(stdio),
 	)
 	for _, c := range root.Commands() {

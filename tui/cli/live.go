@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,7 @@ type liveOpts struct {
 	noCaptions bool
 	classroom  bool
 	demo       bool // play the built-in tour
+	lesson     int  // start on the Lessons screen at this lesson (1–9)
 }
 
 func (o *liveOpts) register(c *cobra.Command) {
@@ -112,6 +114,42 @@ func newDemoCmd(stdio IO) *cobra.Command {
 	return cmd
 }
 
+func newLessonCmd(stdio IO) *cobra.Command {
+	o := &liveOpts{}
+	cmd := &cobra.Command{
+		Use:   "lesson [N]",
+		Short: "Guided lessons through the lecture, 1 to 9, each with a live demonstration",
+		Long: "Walk through the ideas of the lecture behind rnnscope, in order: recurrence and shared\n" +
+			"weights, problem shapes, one-hot characters, truncated BPTT, reading a hidden unit,\n" +
+			"vanishing and exploding gradients, the LSTM, the GRU and why gates fix it. Each lesson\n" +
+			"trains or loads a real network; ] and [ move between lessons, enter opens the full\n" +
+			"screen for the idea, tab the other screens. --lang ko gives the Korean lessons.",
+		Example: "  rnnscope lesson\n" +
+			"  rnnscope lesson 6 --lang ko\n" +
+			"  rnnscope lesson 5 --classroom",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.lesson = 1
+			if len(args) == 1 {
+				n, err := strconv.Atoi(args[0])
+				if err != nil || n < 1 || n > 9 {
+					return usagef("lesson %q: want a lesson number from 1 to 9", args[0])
+				}
+				o.lesson = n
+			}
+			if !changed(cmd, "view") {
+				o.view = "lessons"
+			}
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return runLive(cmd.Context(), cmd, stdio, o)
+		},
+	}
+	o.register(cmd)
+	return cmd
+}
+
 // errNoTerminal is the one line for a live session started into a pipe.
 var errNoTerminal = errors.New("the live scope needs a terminal, and stdout is not one; for headless runs use rnnscope train, probe or gradflow (rnnscope --help lists them)")
 
@@ -163,7 +201,7 @@ func runLive(ctx context.Context, cmd *cobra.Command, stdio IO, o *liveOpts) err
 		},
 		Save: o.save, Theme: o.themeFor(cmd), View: o.view, FPS: o.fps, Lockstep: o.lockstep,
 		Seconds: o.run.seconds, Steps: o.run.steps, Script: script, Captions: !o.noCaptions, Lang: o.language(stdio),
-		Classroom: o.classroom,
+		Classroom: o.classroom, Lesson: o.lesson, Seed: o.train.seed,
 	}
 	err = tui.Run(ctx, cfg)
 	cancel()

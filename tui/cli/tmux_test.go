@@ -174,3 +174,28 @@ func TestBoundedSessionQuitsByItself(t *testing.T) {
 		t.Fatalf("rnnscope into a pipe: %v, %q; want status 2 and one line pointing to rnnscope train", err, out)
 	}
 }
+
+// TestLessonsWalkInTmux walks all nine lessons in both languages in a real
+// terminal, as a teacher would, and quits with status 0.
+func TestLessonsWalkInTmux(t *testing.T) {
+	needTmux(t)
+	bin := buildBinary(t)
+	for _, lang := range []string{"en", "ko"} {
+		s := startTmux(t, 100, 30, fmt.Sprintf("env TERM=xterm-256color COLORTERM=truecolor %s lesson --lang %s --hidden 32", bin, lang))
+		for n := 1; n <= 9; n++ {
+			want := fmt.Sprintf(`Lesson %d of 9`, n)
+			if lang == "ko" {
+				want = fmt.Sprintf(`%d강 \(전체 9강\)`, n)
+			}
+			scr := s.waitFor(want, 30*time.Second)
+			s.fits(scr, 100)
+			if n < 9 {
+				s.keys("]")
+			}
+		}
+		s.keys("enter") // lesson 9 opens the Gradients screen
+		s.waitGone(`9 of 9|9강`, 10*time.Second)
+		s.keys("q")
+		s.waitFor(`(?m)^EXIT=0$`, 20*time.Second)
+	}
+}
