@@ -156,7 +156,6 @@ func newRoot(stdio IO) *cobra.Command {
 		newLessonCmd(stdio),
 		newGradflowCmd(stdio),
 		newExportCmd(stdio),
-		newServeCmd(stdio),
 		newPresetsCmd(stdio),
 	)
 	for _, c := range root.Commands() {
