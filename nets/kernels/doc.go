@@ -1,6 +1,7 @@
 // Package kernels computes the three dense matrix products of recurrent-network
-// training, single-threaded, in float64 and float32; it does nothing else (no
-// threads, no other BLAS routines, no allocation).
+// training and its element-wise hot spots (gate nonlinearities, the Adam step,
+// the gradient's sum of squares), single-threaded, in float64 and float32; it
+// does nothing else (no threads, no other BLAS routines, no allocation).
 //
 // All matrices are row-major with explicit row strides (lda, ldb, ldc ≥ the row
 // width). β = 0 overwrites C without reading it, as in BLAS, so NaN in C does not
@@ -68,4 +69,48 @@
 //
 // The batch-1 shapes with H = 256 (a 2 MB float64 matrix, read once per call)
 // are bound by the L2 cache's bandwidth rather than by arithmetic.
+//
+// # Element-wise kernels
+//
+// Exp, Sigmoid and Tanh (the gate nonlinearities), SumSquares (gradient-norm
+// clipping) and Adam (the optimiser step), each with a float32 twin, run over
+// slices of any length with zero allocations; dst may be src. They are
+// dispatched like the products, the pure-Go versions being the reference.
+//
+//   - Float64 Exp, Sigmoid and Tanh give the bits of math.Exp,
+//     1/(1+math.Exp(−x)) and math.Tanh: the vector kernels repeat, lane by lane,
+//     the FMA path of math.Exp on amd64 and Go's own tanh formulas, so
+//     switching a loop over math to these kernels changes no result. The one
+//     exception is x in [709.44, 709.78], where math.Exp on amd64 returns +Inf
+//     for a finite e^x; every implementation here returns the finite value.
+//     Measured on dense sweeps (step 1e-3 over [−745, 710] and so on), random
+//     values and a log scale down to subnormals: 0 ulps of difference.
+//   - Float32 Exp32, Sigmoid32 and Tanh32 are computed in float32, with their
+//     own reduction and polynomials (asm/elementwise.go), within 1 ulp of the
+//     float64 result rounded over all 2³² inputs (`go test -run Accuracy32
+//     -exhaustive`, 8 minutes).
+//   - SumSquares and SumSquares32 sum in float64 in one fixed order, 32 partial
+//     sums then a fixed tree (see SumSquares), identical in every
+//     implementation.
+//   - Adam and Adam32 round each operation separately in the Go loop's order
+//     (VSQRTPD and VDIVPD round correctly), so they match the loop bit for bit.
+//     The AVX-512 implementation uses the 256-bit kernel: the divider bounds
+//     it, and the wider one measured 5-7% slower.
+//
+// ns per element, one core, medians of 5 (`go test ./nets/kernels -run '^$'
+// -bench 'Unary|Adam|SumSquares'`), n = 512 (8192 where it differs); math is
+// the loop over the math package (the pure-Go implementation), loop a plain
+// `s += x*x`:
+//
+//	                    math/go  avx2  avx512  speedup       math/go  avx2  avx512  speedup
+//	Exp                   5.08   1.20   0.61     8.3×   Exp32    6.73   0.49   0.26    26×
+//	Sigmoid               5.87   1.38   0.82     7.1×   Sigmoid32 7.84  0.77   0.45    17×
+//	Tanh  (n = 8192)      8.56   2.05   1.26     6.8×   Tanh32   10.4   0.85   0.48    22×
+//	Adam                  3.56   1.70   (avx2)   2.1×   Adam32   2.23   0.49   (avx2)  4.5×
+//	SumSquares (n = 8192; against a plain loop)  2.67  0.052  0.044  61×   32: 1.97  0.087  0.075  26×
+//	SumSquares (n = 174,080, LSTM-128's slab)     2.00  0.058  0.054  37×   32: 3.06  0.102  0.093  33×
+//
+// Tanh at n = 512 measures 5.8 ns in math because the branch predictor learns
+// the benchmark's repeated inputs; 8192 is the honest figure. Sigmoid and Tanh
+// are bound by VDIVPD, Adam by two divisions and a square root an element.
 package kernels

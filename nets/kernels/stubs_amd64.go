@@ -271,3 +271,93 @@ func bc1x1MAvx2F32(k int, a *float32, astep int, arow int, b *float32, ldb int, 
 //
 //go:noescape
 func bc1x1Avx2F32(k int, a *float32, astep int, arow int, b *float32, ldb int, c *float32, ldc int, beta float32, mr int, tail int)
+
+// expAvx512F64 sets dst[i] = e^src[i] for i < n.
+//
+//go:noescape
+func expAvx512F64(dst *float64, src *float64, n int)
+
+// sigmoidAvx512F64 sets dst[i] = 1/(1+e^−src[i]) for i < n.
+//
+//go:noescape
+func sigmoidAvx512F64(dst *float64, src *float64, n int)
+
+// tanhAvx512F64 sets dst[i] = tanh(src[i]) for i < n.
+//
+//go:noescape
+func tanhAvx512F64(dst *float64, src *float64, n int)
+
+// sumSquaresAvx512F64 returns Σ x[i]² over nblk blocks of 32 and one block at tail, in float64.
+//
+//go:noescape
+func sumSquaresAvx512F64(x *float64, nblk int, tail *float64) float64
+
+// expAvx512F32 sets dst[i] = e^src[i] for i < n.
+//
+//go:noescape
+func expAvx512F32(dst *float32, src *float32, n int)
+
+// sigmoidAvx512F32 sets dst[i] = 1/(1+e^−src[i]) for i < n.
+//
+//go:noescape
+func sigmoidAvx512F32(dst *float32, src *float32, n int)
+
+// tanhAvx512F32 sets dst[i] = tanh(src[i]) for i < n.
+//
+//go:noescape
+func tanhAvx512F32(dst *float32, src *float32, n int)
+
+// sumSquaresAvx512F32 returns Σ x[i]² over nblk blocks of 32 and one block at tail, in float64.
+//
+//go:noescape
+func sumSquaresAvx512F32(x *float32, nblk int, tail *float32) float64
+
+// expAvx2F64 sets dst[i] = e^src[i] for i < n.
+//
+//go:noescape
+func expAvx2F64(dst *float64, src *float64, n int)
+
+// sigmoidAvx2F64 sets dst[i] = 1/(1+e^−src[i]) for i < n.
+//
+//go:noescape
+func sigmoidAvx2F64(dst *float64, src *float64, n int)
+
+// tanhAvx2F64 sets dst[i] = tanh(src[i]) for i < n.
+//
+//go:noescape
+func tanhAvx2F64(dst *float64, src *float64, n int)
+
+// adamAvx2F64 applies one Adam update to p[:n], m[:n] and v[:n] from grad[:n] (g is a register name in Go assembly).
+//
+//go:noescape
+func adamAvx2F64(p *float64, grad *float64, m *float64, v *float64, n int, b1 float64, omb1 float64, b2 float64, omb2 float64, step float64, c2 float64, eps float64)
+
+// sumSquaresAvx2F64 returns Σ x[i]² over nblk blocks of 32 and one block at tail, in float64.
+//
+//go:noescape
+func sumSquaresAvx2F64(x *float64, nblk int, tail *float64) float64
+
+// expAvx2F32 sets dst[i] = e^src[i] for i < n.
+//
+//go:noescape
+func expAvx2F32(dst *float32, src *float32, n int)
+
+// sigmoidAvx2F32 sets dst[i] = 1/(1+e^−src[i]) for i < n.
+//
+//go:noescape
+func sigmoidAvx2F32(dst *float32, src *float32, n int)
+
+// tanhAvx2F32 sets dst[i] = tanh(src[i]) for i < n.
+//
+//go:noescape
+func tanhAvx2F32(dst *float32, src *float32, n int)
+
+// adamAvx2F32 applies one Adam update to p[:n], m[:n] and v[:n] from grad[:n] (g is a register name in Go assembly).
+//
+//go:noescape
+func adamAvx2F32(p *float32, grad *float32, m *float32, v *float32, n int, b1 float32, omb1 float32, b2 float32, omb2 float32, step float32, c2 float32, eps float32)
+
+// sumSquaresAvx2F32 returns Σ x[i]² over nblk blocks of 32 and one block at tail, in float64.
+//
+//go:noescape
+func sumSquaresAvx2F32(x *float32, nblk int, tail *float32) float64

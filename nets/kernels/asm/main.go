@@ -781,6 +781,7 @@ func log2(n int) uint8 {
 
 func main() {
 	tables()
+	ewTables()
 	for _, avx512 := range []bool{true, false} {
 		for _, f32 := range []bool{false, true} {
 			c := cfg{avx512: avx512, f32: f32}
@@ -807,5 +808,6 @@ func main() {
 			}
 		}
 	}
+	elementwise()
 	Generate()
 }
