@@ -3,6 +3,8 @@ package nets
 import (
 	"fmt"
 	"math"
+
+	"github.com/rnnscope/rnnscope/nets/kernels"
 )
 
 // StepView is what an observer sees after one time step of one layer: read-only
@@ -106,12 +108,13 @@ type Engine[F Float] struct {
 	logits  []F     // (T, B, V)
 	dlogits []F     // (T, B, V)
 
-	dH       []F // (T, B, H): ∂L/∂(layer output), from above
-	dA, dAh  []F // (T, B, G·H): ∂L/∂(gate pre-activations), input and hidden side (GRU differs)
-	gh       []F // (B, G·H): GRU hidden-side sums of one step
-	dh       []F // (B, H)
-	dhnext   []F // (B, H): ∂L/∂h₋₁ flowing to the previous step
-	dcnext   []F // (B, H): ∂L/∂c₋₁, LSTM
+	dH       []F       // (T, B, H): ∂L/∂(layer output), from above
+	dA, dAh  []F       // (T, B, G·H): ∂L/∂(gate pre-activations), input and hidden side (GRU differs)
+	gh       []F       // (B, G·H): GRU hidden-side sums of one step
+	dh       []F       // (B, H)
+	dhnext   []F       // (B, H): ∂L/∂h₋₁ flowing to the previous step
+	dcnext   []F       // (B, H): ∂L/∂c₋₁, LSTM
+	scratch  []float64 // (V): exponentials of one row of logits
 	override *Override
 
 	// Observe, when set, is called once per time step and layer during Forward.
@@ -129,9 +132,10 @@ func NewEngine[F Float](cfg Config, p, g *Params[F], maxT, b int) *Engine[F] {
 	}
 	h, gh, v := cfg.Hidden, cfg.GH(), cfg.Vocab
 	e := &Engine[F]{cfg: cfg, P: p, G: g, maxT: maxT, b: b,
-		tape:   make([]layerTape[F], cfg.Layers),
-		x:      make([]int32, maxT*b),
-		logits: make([]F, maxT*b*v),
+		tape:    make([]layerTape[F], cfg.Layers),
+		x:       make([]int32, maxT*b),
+		logits:  make([]F, maxT*b*v),
+		scratch: make([]float64, v),
 	}
 	for l := range e.tape {
 		tp := &e.tape[l]
@@ -189,7 +193,25 @@ func (e *Engine[F]) Hidden(l, t, b int) []F {
 	return e.tape[l].hs[i : i+h]
 }
 
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+// sigmoidV sets dst = σ(src) element by element, vectorised.
+func sigmoidV[F Float](dst, src []F) {
+	switch d := any(dst).(type) {
+	case []float64:
+		kernels.Sigmoid(d, any(src).([]float64))
+	case []float32:
+		kernels.Sigmoid32(d, any(src).([]float32))
+	}
+}
+
+// tanhV sets dst = tanh(src) element by element, vectorised.
+func tanhV[F Float](dst, src []F) {
+	switch d := any(dst).(type) {
+	case []float64:
+		kernels.Tanh(d, any(src).([]float64))
+	case []float32:
+		kernels.Tanh32(d, any(src).([]float32))
+	}
+}
 
 // Forward runs T = len(x)/B steps from the state st and leaves the logits of every
 // step; st is advanced to the state after the last step. x is time-major: the
@@ -242,9 +264,7 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 			switch e.cfg.Cell {
 			case RNN:
 				gemmNT(b, h, h, hprev, h, lp.Whh.Data, h, 1, at, h) // a += W_hh·h₋₁
-				for i, s := range at {
-					hnew[i] = F(math.Tanh(float64(s))) // h = tanh(a)
-				}
+				tanhV(hnew, at)                                     // h = tanh(a)
 			case LSTM:
 				gemmNT(b, gh, h, hprev, h, lp.Whh.Data, h, 1, at, gh) // a += W_hh·h₋₁
 				cprev := tp.cs[t*bh : (t+1)*bh]
@@ -253,17 +273,18 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 				for s := range b {
 					row := at[s*gh : (s+1)*gh]
 					ig, fg, gg, og := row[:h], row[h:2*h], row[2*h:3*h], row[3*h:]
+					sigmoidV(ig, ig) // i = σ(·)
+					sigmoidV(fg, fg) // f = σ(·)
+					tanhV(gg, gg)    // g = tanh(·)
+					sigmoidV(og, og) // o = σ(·)
+					cp, cn := cprev[s*h:(s+1)*h], cnew[s*h:(s+1)*h]
 					for j := range h {
-						i := sigmoid(float64(ig[j]))
-						f := sigmoid(float64(fg[j]))
-						g := math.Tanh(float64(gg[j]))
-						o := sigmoid(float64(og[j]))
-						c := f*float64(cprev[s*h+j]) + i*g // c = f⊙c₋₁ + i⊙g
-						tch := math.Tanh(c)
-						ig[j], fg[j], gg[j], og[j] = F(i), F(f), F(g), F(o)
-						cnew[s*h+j] = F(c)
-						tc[s*h+j] = F(tch)
-						hnew[s*h+j] = F(o * tch) // h = o⊙tanh(c)
+						cn[j] = fg[j]*cp[j] + ig[j]*gg[j] // c = f⊙c₋₁ + i⊙g
+					}
+					tcs, hs := tc[s*h:(s+1)*h], hnew[s*h:(s+1)*h]
+					tanhV(tcs, cn)
+					for j := range h {
+						hs[j] = og[j] * tcs[j] // h = o⊙tanh(c)
 					}
 				}
 			case GRU:
@@ -274,14 +295,21 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 				ghn := tp.ghn[t*bh : (t+1)*bh]
 				for s := range b {
 					row, hrow := at[s*gh:(s+1)*gh], e.gh[s*gh:(s+1)*gh]
-					for j := range h {
-						r := sigmoid(float64(row[j] + hrow[j]))
-						z := sigmoid(float64(row[h+j] + hrow[h+j]))
-						hn := float64(hrow[2*h+j])
-						n := math.Tanh(float64(row[2*h+j]) + r*hn) // n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn))
-						row[j], row[h+j], row[2*h+j] = F(r), F(z), F(n)
-						ghn[s*h+j] = F(hn)
-						hnew[s*h+j] = F((1-z)*n + z*float64(hprev[s*h+j])) // h = (1−z)⊙n + z⊙h₋₁
+					rz := row[:2*h]
+					for j := range rz {
+						rz[j] += hrow[j] // W_i x + b_i + W_h h + b_h, for r and z
+					}
+					sigmoidV(rz, rz) // r, z = σ(·)
+					nn, hn, gn := row[2*h:], hrow[2*h:], ghn[s*h:(s+1)*h]
+					copy(gn, hn)
+					for j := range nn {
+						nn[j] += row[j] * hn[j] // W_in x + b_in + r⊙(W_hn h + b_hn)
+					}
+					tanhV(nn, nn) // n = tanh(·)
+					hp, hs := hprev[s*h:(s+1)*h], hnew[s*h:(s+1)*h]
+					for j := range hs {
+						z := row[h+j]
+						hs[j] = (1-z)*nn[j] + z*hp[j] // h = (1−z)⊙n + z⊙h₋₁
 					}
 				}
 			}
@@ -344,12 +372,16 @@ func (e *Engine[F]) LossOver(y []int32, total int) float64 {
 	inv := 1 / float64(total)
 	for r, tgt := range y {
 		row := e.logits[r*v : (r+1)*v]
-		lse := logSumExp(row)
+		lse := e.logSumExp(row)
 		sum += lse - float64(row[tgt])
 		if e.dlogits != nil {
-			d := e.dlogits[r*v : (r+1)*v]
+			d, ex := e.dlogits[r*v:(r+1)*v], e.scratch
 			for j, s := range row {
-				d[j] = F(math.Exp(float64(s)-lse) * inv) // softmax / n
+				ex[j] = float64(s) - lse
+			}
+			kernels.Exp(ex, ex)
+			for j := range d {
+				d[j] = F(ex[j] * inv) // softmax / n
 			}
 			d[tgt] -= F(inv) //   − onehot / n
 		}
@@ -360,17 +392,23 @@ func (e *Engine[F]) LossOver(y []int32, total int) float64 {
 // LossAt returns −log p(y) at step t of stream b of the last Forward, in nats.
 func (e *Engine[F]) LossAt(t, b int, y int32) float64 {
 	row := e.Logits(t, b)
-	return logSumExp(row) - float64(row[y])
+	return e.logSumExp(row) - float64(row[y])
 }
 
-func logSumExp[F Float](row []F) float64 {
+// logSumExp is log Σ exp(row), stably, through the engine's scratch row.
+func (e *Engine[F]) logSumExp(row []F) float64 {
 	m := math.Inf(-1)
 	for _, s := range row {
 		m = max(m, float64(s))
 	}
+	ex := e.scratch[:len(row)]
+	for j, s := range row {
+		ex[j] = float64(s) - m
+	}
+	kernels.Exp(ex, ex)
 	sum := 0.0
-	for _, s := range row {
-		sum += math.Exp(float64(s) - m)
+	for _, x := range ex {
+		sum += x
 	}
 	return m + math.Log(sum)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/rnnscope/rnnscope/nets/kernels"
 )
 
 // Optimizers lists the optimiser names --optimizer takes, the default first.
@@ -60,13 +62,8 @@ func (o *Optim) Step(p, g []float64) {
 		const b1, b2, eps = 0.9, 0.999, 1e-8
 		c1 := 1 - math.Pow(b1, float64(o.T))
 		c2 := math.Sqrt(1 - math.Pow(b2, float64(o.T)))
-		step := lr / c1
-		m, v := o.M[:len(p)], o.V[:len(p)]
-		for i, gi := range g[:len(p)] {
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			p[i] -= step * m[i] / (math.Sqrt(v[i])/c2 + eps)
-		}
+		// m = β₁m + (1−β₁)g; v = β₂v + (1−β₂)g²; p −= step·m/(√v/c2 + ε), vectorised
+		kernels.Adam(p, g[:len(p)], o.M[:len(p)], o.V[:len(p)], b1, b2, lr/c1, c2, eps)
 	case "rmsprop":
 		const alpha, eps = 0.99, 1e-8
 		v := o.V[:len(p)]
@@ -105,11 +102,7 @@ func (o *Optim) Slabs() map[string][]float64 {
 // clip_grad_norm_: by maxNorm/(norm+1e-6)). It returns the norm before clipping
 // and whether it clipped. maxNorm ≤ 0 disables clipping.
 func ClipNorm(g []float64, maxNorm float64) (norm float64, clipped bool) {
-	ss := 0.0
-	for _, x := range g {
-		ss += x * x
-	}
-	norm = math.Sqrt(ss)
+	norm = math.Sqrt(kernels.SumSquares(g))
 	if maxNorm <= 0 || !(norm > maxNorm) {
 		return norm, false
 	}
