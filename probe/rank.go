@@ -230,7 +230,10 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 		rep.Labels[i].Claim = claim(rep, &rep.Labels[i], byName)
 		rep.Labels[i].Verdict = rep.Labels[i].Claim.String()
 	}
-	rep.Saturation = saturation(rec)
+	rep.Saturation = rec.Saturation
+	if rep.Saturation == nil && rec.Gates != nil {
+		rep.Saturation = saturationOf(rec)
+	}
 	return rep
 }
 
@@ -524,11 +527,9 @@ func subsetAUC(srt []ranked, y, within []float64, higher bool) float64 {
 	return auc
 }
 
-// saturation measures every sigmoid gate's left and right saturation per unit.
-func saturation(rec *Recording) []Saturation {
-	if rec.Gates == nil {
-		return nil
-	}
+// saturationOf measures every sigmoid gate's left and right saturation per unit
+// from a recording that kept its gates.
+func saturationOf(rec *Recording) []Saturation {
 	h, T := rec.Config.Hidden, rec.T
 	var out []Saturation
 	names := rec.Config.Cell.GateNames()
@@ -539,16 +540,14 @@ func saturation(rec *Recording) []Saturation {
 			}
 			s := Saturation{Layer: l, Gate: name, Low: make([]float64, h), High: make([]float64, h), Hist: make([]float64, HistBins)}
 			for u := range h {
-				row := g[(b*h+u)*T : (b*h+u+1)*T]
 				var lo, hi float64
-				for _, v := range row {
+				for _, v := range g[(b*h+u)*T : (b*h+u+1)*T] {
 					if v < 0.1 {
 						lo++
 					} else if v > 0.9 {
 						hi++
 					}
-					bin := min(int(v*HistBins), HistBins-1)
-					s.Hist[max(bin, 0)]++
+					s.Hist[min(max(int(v*HistBins), 0), HistBins-1)]++
 				}
 				s.Low[u], s.High[u] = lo/float64(T), hi/float64(T)
 			}

@@ -10,6 +10,7 @@ import (
 	"math"
 
 	"github.com/rnnscope/rnnscope/nets"
+	"github.com/rnnscope/rnnscope/nets/kernels"
 )
 
 // Unit names one recorded state: a layer, h or the LSTM cell state c, and an
@@ -57,8 +58,13 @@ type Recording struct {
 	Text   []rune  // the scored characters, one per step
 	IDs    []int32 // their token ids
 	T      int
-	Groups []Group     // (layer, h) for each layer, then (layer, c) for an LSTM
-	Gates  [][]float64 // per layer, (G·H × T) unit-major gate activations; nil for the vanilla cell
+	Groups []Group // (layer, h) for each layer, then (layer, c) for an LSTM
+	// Saturation of every sigmoid gate, counted while recording (Recorder does
+	// not keep the gates themselves: they would be most of a recording's memory).
+	Saturation []Saturation
+	// Gates, when a recorder keeps them, holds per layer the (G·H × T) unit-major
+	// gate activations; Analyze derives Saturation from it when that is nil.
+	Gates [][]float64
 	// Loss[t] is −log p(Text[t+1]) in nats after reading Text[..t]; the last is NaN.
 	Loss []float64
 	// Top[t] are the TopK most likely characters after reading Text[..t].
@@ -105,6 +111,9 @@ type Recorder struct {
 	eng   *nets.Engine[float64]
 	st    *nets.State[float64]
 	vocab []rune
+	// time-major buffers of one chunk, per layer: h, c and gates
+	tmH, tmC, tmG [][]float64
+	probs         []float64
 }
 
 // recordChunk is how many steps the recorder runs per forward pass.
@@ -138,50 +147,74 @@ func (rc *Recorder) Record(ids []int32, text []rune, warmup int, o *nets.Overrid
 			r.Groups = append(r.Groups, Group{Layer: l, Cell: true, Acts: make([]float64, h*T)})
 		}
 	}
-	if cfg.Cell != nets.RNN {
-		r.Gates = make([][]float64, cfg.Layers)
-		for l := range r.Gates {
-			r.Gates[l] = make([]float64, gh*T)
+	// Saturation counters: index into r.Saturation of each gate block (−1 for
+	// the tanh blocks g and n, which are not gates).
+	satOf := make([]int, cfg.Cell.Gates())
+	for l := range cfg.Layers {
+		k := 0
+		for b, name := range cfg.Cell.GateNames() {
+			satOf[b] = -1
+			if name == "g" || name == "n" {
+				continue
+			}
+			satOf[b] = k
+			k++
+			r.Saturation = append(r.Saturation, Saturation{Layer: l, Gate: name,
+				Low: make([]float64, h), High: make([]float64, h), Hist: make([]float64, HistBins)})
 		}
 	}
+	perLayer := len(r.Saturation) / max(cfg.Layers, 1)
 	rc.eng.SetOverride(o)
 	defer rc.eng.SetOverride(nil)
 	rc.st.Reset()
-	base := 0 // global step of the chunk's first step
+	// The observer copies each step into time-major chunk buffers (sequential
+	// writes); after each chunk they are transposed, block by block, into the
+	// unit-major recording.
+
+	if len(rc.tmH) != cfg.Layers {
+		rc.tmH, rc.tmC, rc.tmG = make([][]float64, cfg.Layers), make([][]float64, cfg.Layers), make([][]float64, cfg.Layers)
+		for l := range cfg.Layers {
+			rc.tmH[l] = make([]float64, recordChunk*h)
+			rc.tmC[l] = make([]float64, recordChunk*h)
+			rc.tmG[l] = make([]float64, recordChunk*gh)
+		}
+		rc.probs = make([]float64, cfg.Vocab)
+	}
 	rc.eng.Observe = func(v nets.StepView[float64]) {
-		t := base + v.T - warmup
-		if t < 0 {
-			return
-		}
-		hg := r.Groups[v.Layer].Acts
-		for i, x := range v.H {
-			hg[i*T+t] = x
-		}
+		copy(rc.tmH[v.Layer][v.T*h:], v.H)
 		if v.C != nil {
-			cg := r.Groups[cfg.Layers+v.Layer].Acts
-			for i, x := range v.C {
-				cg[i*T+t] = x
-			}
+			copy(rc.tmC[v.Layer][v.T*h:], v.C)
 		}
 		if v.Gates != nil {
-			gg := r.Gates[v.Layer]
-			for i, x := range v.Gates {
-				gg[i*T+t] = x
-			}
+			copy(rc.tmG[v.Layer][v.T*gh:], v.Gates)
 		}
 	}
 	defer func() { rc.eng.Observe = nil }()
-	probs := make([]float64, cfg.Vocab)
-	for base = 0; base < len(ids); base += recordChunk {
+	probs := rc.probs
+	for base := 0; base < len(ids); base += recordChunk {
 		x := ids[base:min(base+recordChunk, len(ids))]
 		rc.eng.Forward(x, rc.st)
+		// Steps from0… of this chunk are scored, at recording steps t0…
+		from0 := max(warmup-base, 0)
+		if from0 < len(x) {
+			t0, n := base+from0-warmup, len(x)-from0
+			for l := range cfg.Layers {
+				transpose(r.Groups[l].Acts, T, t0, rc.tmH[l][from0*h:], n, h)
+				if cfg.Cell == nets.LSTM {
+					transpose(r.Groups[cfg.Layers+l].Acts, T, t0, rc.tmC[l][from0*h:], n, h)
+				}
+				if perLayer > 0 {
+					sat := r.Saturation[l*perLayer : (l+1)*perLayer]
+					countSaturation(sat, satOf, rc.tmG[l][from0*gh:(from0+n)*gh], h)
+				}
+			}
+		}
 		for k := range x {
 			t := base + k - warmup
 			if t < 0 {
 				continue
 			}
-			lg := rc.eng.Logits(k, 0)
-			softmax(probs, lg)
+			softmax(probs, rc.eng.Logits(k, 0))
 			r.Top[t] = topK(probs, rc.vocab)
 			if g := base + k + 1; g < len(ids) {
 				r.Loss[t] = -math.Log(probs[ids[g]])
@@ -190,7 +223,60 @@ func (rc *Recorder) Record(ids []int32, text []rune, warmup int, o *nets.Overrid
 			}
 		}
 	}
+	for i := range r.Saturation {
+		s := &r.Saturation[i]
+		for u := range s.Low {
+			s.Low[u] /= float64(T)
+			s.High[u] /= float64(T)
+		}
+		for b := range s.Hist {
+			s.Hist[b] /= float64(h * T)
+		}
+	}
 	return r
+}
+
+// countSaturation adds n steps of time-major gate activations (n × G·H) to the
+// counts of the layer's sigmoid gates: below 0.1, above 0.9, and the histogram.
+func countSaturation(sat []Saturation, satOf []int, acts []float64, h int) {
+	gh := len(satOf) * h
+	for k := 0; k+gh <= len(acts); k += gh {
+		row := acts[k : k+gh]
+		for b, si := range satOf {
+			if si < 0 {
+				continue
+			}
+			s := &sat[si]
+			for u, v := range row[b*h : (b+1)*h] {
+				if v < 0.1 {
+					s.Low[u]++
+				} else if v > 0.9 {
+					s.High[u]++
+				}
+				s.Hist[min(max(int(v*HistBins), 0), HistBins-1)]++
+			}
+		}
+	}
+}
+
+// transpose writes the n×w row-major src into the unit-major dst (w rows of
+// stride T) at columns t0…t0+n−1, in blocks that stay in cache.
+func transpose(dst []float64, T, t0 int, src []float64, n, w int) {
+	const blk = 16
+	src = src[:n*w]
+	for i0 := 0; i0 < n; i0 += blk {
+		i1 := min(i0+blk, n)
+		for j0 := 0; j0 < w; j0 += blk {
+			j1 := min(j0+blk, w)
+			for j := j0; j < j1; j++ {
+				row := dst[j*T+t0+i0 : j*T+t0+i1]
+				s := src[i0*w+j:]
+				for i := range row {
+					row[i] = s[i*w]
+				}
+			}
+		}
+	}
 }
 
 func softmax(dst, logits []float64) {
@@ -198,10 +284,13 @@ func softmax(dst, logits []float64) {
 	for _, v := range logits {
 		m = max(m, v)
 	}
-	sum := 0.0
 	for i, v := range logits {
-		dst[i] = math.Exp(v - m)
-		sum += dst[i]
+		dst[i] = v - m
+	}
+	kernels.Exp(dst, dst)
+	sum := 0.0
+	for _, v := range dst {
+		sum += v
 	}
 	for i := range dst {
 		dst[i] /= sum

@@ -63,9 +63,35 @@ func TestRecordingHoldsWhatTheNetworkComputes(t *testing.T) {
 		if got := rec.MeanLoss(); math.Abs(got-want) > 1e-12 {
 			t.Fatalf("%s: recorded mean loss %v, evaluator %v", cell, got, want)
 		}
-		if cell == nets.LSTM {
-			if rec.Gates == nil || len(rec.Groups) != 4 {
-				t.Fatalf("LSTM recording: %d groups, gates %v", len(rec.Groups), rec.Gates != nil)
+		if cell == nets.LSTM && len(rec.Groups) != 4 {
+			t.Fatalf("LSTM recording: %d groups, want h and c of 2 layers", len(rec.Groups))
+		}
+		// The saturation counted while recording equals the one computed from the
+		// gates kept whole.
+		if cell != nets.RNN {
+			gh := cfg.GH()
+			kept := &Recording{Config: cfg, T: rec.T, Gates: make([][]float64, cfg.Layers)}
+			for l := range kept.Gates {
+				kept.Gates[l] = make([]float64, gh*rec.T)
+			}
+			e2 := nets.NewEngine(cfg, p, nil, len(w.IDs), 1)
+			e2.Observe = func(v nets.StepView[float64]) {
+				if t := v.T - w.Warmup; t >= 0 {
+					for i, x := range v.Gates {
+						kept.Gates[v.Layer][i*rec.T+t] = x
+					}
+				}
+			}
+			e2.Forward(w.IDs, nets.NewState[float64](cfg, 1))
+			want := saturationOf(kept)
+			if len(want) != len(rec.Saturation) || len(want) != 2*(cfg.Cell.Gates()-1) {
+				t.Fatalf("%s: %d saturations, want %d", cell, len(rec.Saturation), len(want))
+			}
+			for i := range want {
+				a, b := want[i], rec.Saturation[i]
+				if a.Gate != b.Gate || a.Layer != b.Layer || fmt.Sprint(a.Low, a.High, a.Hist) != fmt.Sprint(b.Low, b.High, b.Hist) {
+					t.Fatalf("%s: saturation %d differs: %s/%d vs %s/%d", cell, i, a.Gate, a.Layer, b.Gate, b.Layer)
+				}
 			}
 		}
 		top := rec.Top[10]
