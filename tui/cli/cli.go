@@ -156,6 +156,7 @@ func newRoot(stdio IO) *cobra.Command {
 		newLessonCmd(stdio),
 		newGradflowCmd(stdio),
 		newExportCmd(stdio),
+		newServeCmd(stdio),
 		newPresetsCmd(stdio),
 	)
 	for _, c := range root.Commands() {

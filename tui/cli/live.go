@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/rnnscope/rnnscope/nets"
@@ -28,8 +29,9 @@ type liveOpts struct {
 	lang       string // "": from the environment
 	noCaptions bool
 	classroom  bool
-	demo       bool // play the built-in tour
-	lesson     int  // start on the Lessons screen at this lesson (1–9)
+	demo       bool   // play the built-in tour
+	lesson     int    // start on the Lessons screen at this lesson (1–9)
+	record     string // --record FILE.cast
 }
 
 func (o *liveOpts) register(c *cobra.Command) {
@@ -42,6 +44,7 @@ func (o *liveOpts) register(c *cobra.Command) {
 	fs.StringVar(&o.theme, "theme", "auto", "colours: auto (from the terminal), "+strings.Join(themes.Names(), ", "))
 	fs.StringVar(&o.lang, "lang", "", "language of every caption, label and message: en or ko (default: from LC_ALL, LC_MESSAGES or LANG)")
 	fs.BoolVar(&o.noCaptions, "no-captions", false, "hide the one-line panel captions (cleaner recordings)")
+	fs.StringVar(&o.record, "record", "", "write an asciicast v2 recording of the session to FILE.cast (asciinema play FILE.cast)")
 	fs.BoolVar(&o.classroom, "classroom", false, "for a projector: the high-contrast theme (unless --theme), fewer and larger panels, plain captions, only a teacher's keys")
 	for _, name := range []string{"json", "log-every", "val-every", "save-every"} {
 		_ = fs.MarkHidden(name) // headless-only flags
@@ -67,6 +70,9 @@ func (o *liveOpts) validate() error {
 		return usagef("--theme %q: want auto, %s", o.theme, strings.Join(themes.Names(), ", "))
 	case o.lang != "" && !slices.Contains(tui.Langs(), o.lang):
 		return usagef("--lang %q: want %s", o.lang, strings.Join(tui.Langs(), " or "))
+	}
+	if o.record != "" {
+		return checkRecord(o.record)
 	}
 	return nil
 }
@@ -203,7 +209,27 @@ func runLive(ctx context.Context, cmd *cobra.Command, stdio IO, o *liveOpts) err
 		Seconds: o.run.seconds, Steps: o.run.steps, Script: script, Captions: !o.noCaptions, Lang: o.language(stdio),
 		Classroom: o.classroom, Lesson: o.lesson, Seed: o.train.seed,
 	}
-	err = tui.Run(ctx, cfg)
+	var opts []tea.ProgramOption
+	var finish func() error
+	if o.record != "" {
+		title := "rnnscope"
+		switch {
+		case o.demo:
+			title = "rnnscope demo"
+		case o.lesson > 0:
+			title = fmt.Sprintf("rnnscope lesson %d", o.lesson)
+		}
+		if opts, finish, err = startRecording(stdio, o.record, os.Stdout,
+			recordInfo{Title: title, Theme: cfg.Theme, Lockstep: o.lockstep > 0}); err != nil {
+			return err
+		}
+	}
+	err = tui.Run(ctx, cfg, opts...)
+	if finish != nil {
+		if ferr := finish(); ferr != nil && err == nil {
+			err = ferr
+		}
+	}
 	cancel()
 	live.Wait()
 	switch {

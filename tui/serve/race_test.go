@@ -1,0 +1,6 @@
+//go:build race
+
+package serve
+
+// raceEnabled: the race detector slows drawing several times over.
+const raceEnabled = true
