@@ -37,10 +37,16 @@ func TestResumeIsBitIdentical(t *testing.T) {
 		}
 		return s
 	}
-	for _, opt := range Optimizers() {
-		t.Run(opt, func(t *testing.T) {
+	for _, name := range append(Optimizers(), "adam/float32") {
+		opt, f32 := strings.CutSuffix(name, "/float32")
+		t.Run(name, func(t *testing.T) {
 			mk := func() *Trainer {
 				tr := newTestTrainer(t, LSTM, 12, 2, 9, batch, 5)
+				if f32 {
+					tc := tr.Train
+					tc.Float32 = true
+					tr, _ = NewTrainer(tr.Config, tr.P, tc, open(make([]int64, batch)))
+				}
 				tr.Opt, _ = NewOptim(opt, len(tr.P.Mem), DefaultLR(opt)/4)
 				if err := tr.SetStreams(open(make([]int64, batch)), nil); err != nil {
 					t.Fatal(err)
@@ -64,7 +70,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			second, err := NewTrainer(ck.Config, ck.Params, first.Train, open(make([]int64, batch)))
+			second, err := NewTrainer(ck.Config, ck.Params, first.Train, open(make([]int64, batch))) // same precision
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,6 +20,9 @@ type TrainConfig struct {
 	Optimizer string
 	LR        float64
 	Clip      float64 // max gradient norm; 0 disables clipping
+	// Float32 computes the passes in single precision (about twice as fast);
+	// the weights, the optimiser, clipping and checkpoints stay float64.
+	Float32 bool
 }
 
 // Validate reports the first value out of range, naming its flag.
@@ -66,7 +69,11 @@ type Trainer struct {
 	Chars      int64 // characters trained on (T·B per step)
 	ClipEvents int64 // steps whose gradient was clipped
 
-	shards  []shard       // the batch split in two halves when B is even, else one
+	// The batch split in two halves when B is even, else one: float64 shards, or
+	// float32 ones computing with p32, a single-precision copy of P.
+	shards  []shard[float64]
+	shards2 []shard[float32]
+	p32     *Params[float32]
 	work    chan int      // to the second shard's goroutine: train (the batch size)
 	done    chan struct{} // from it: finished
 	streams []Stream
@@ -106,15 +113,25 @@ func NewTrainer(cfg Config, p *Params[float64], tc TrainConfig, streams []Stream
 	if b >= 2 && b%2 == 0 {
 		n = 2
 	}
+	h := cfg.Hidden
+	if tc.Float32 {
+		tr.p32 = NewParams[float32](cfg)
+	}
 	for k := range n {
 		lo, hi := k*b/n, (k+1)*b/n
-		sh := shard{lo: lo, hi: hi, g: NewParams[float64](cfg),
+		if tc.Float32 {
+			sh := shard[float32]{lo: lo, hi: hi, g: NewParams[float32](cfg),
+				x: make([]int32, t*(hi-lo)), y: make([]int32, t*(hi-lo)), st: NewState[float32](cfg, hi-lo)}
+			sh.eng = NewEngine(cfg, tr.p32, sh.g, t, hi-lo)
+			tr.shards2 = append(tr.shards2, sh)
+			continue
+		}
+		sh := shard[float64]{lo: lo, hi: hi, g: NewParams[float64](cfg),
 			x: make([]int32, t*(hi-lo)), y: make([]int32, t*(hi-lo)),
 			st: &State[float64]{H: make([][]float64, cfg.Layers)}}
 		if n == 1 {
 			sh.g = tr.G // one shard accumulates straight into the trainer's slab
 		}
-		h := cfg.Hidden
 		for l := range cfg.Layers {
 			sh.st.H[l] = tr.State.H[l][lo*h : hi*h] // views of the carried state
 		}
@@ -133,33 +150,41 @@ func NewTrainer(cfg Config, p *Params[float64], tc TrainConfig, streams []Stream
 // shard is one part of the batch: streams lo…hi−1 with their own engine, tape
 // and gradient slab. Shards run in parallel; their gradients are added in a fixed
 // order.
-type shard struct {
+type shard[F Float] struct {
 	lo, hi int
-	eng    *Engine[float64]
-	g      *Params[float64]
-	st     *State[float64] // views of the trainer's carried state
-	x, y   []int32         // (T, hi−lo) time-major
+	eng    *Engine[F]
+	g      *Params[F]
+	st     *State[F] // float64: views of the trainer's carried state; float32: its own
+	x, y   []int32   // (T, hi−lo) time-major
 	loss   float64
 }
 
 // run trains a shard's half of the step: forward, loss over the whole batch,
 // backward into its own slab.
-func (sh *shard) run(total int) {
+func (sh *shard[F]) run(total int) {
 	clear(sh.g.Mem)
 	sh.eng.Forward(sh.x, sh.st)
 	sh.loss = sh.eng.LossOver(sh.y, total)
 	sh.eng.Backward()
 }
 
+// span is the shard's streams and their inputs and targets.
+func (sh *shard[F]) span() (lo, hi int, x, y []int32) { return sh.lo, sh.hi, sh.x, sh.y }
+
 // startWorker starts the goroutine that trains the second shard. It holds the
 // shard, not the trainer, so an abandoned trainer is collected and its cleanup
 // ends the goroutine.
 func (tr *Trainer) startWorker() {
 	work, done := make(chan int), make(chan struct{})
-	sh := &tr.shards[1]
+	var run func(int)
+	if tr.p32 != nil {
+		run = tr.shards2[1].run
+	} else {
+		run = tr.shards[1].run
+	}
 	go func() {
 		for total := range work {
-			sh.run(total)
+			run(total)
 			done <- struct{}{}
 		}
 	}()
@@ -205,15 +230,21 @@ func (tr *Trainer) next() {
 			st.Read(row)
 			tr.read[s] += int64(t + 1)
 		}
-		for k := range tr.shards {
-			sh := &tr.shards[k]
-			if s < sh.lo || s >= sh.hi {
+		for k := range max(len(tr.shards), len(tr.shards2)) {
+			var lo, hi int
+			var x, y []int32
+			if tr.p32 != nil {
+				lo, hi, x, y = tr.shards2[k].span()
+			} else {
+				lo, hi, x, y = tr.shards[k].span()
+			}
+			if s < lo || s >= hi {
 				continue
 			}
-			w, j := sh.hi-sh.lo, s-sh.lo
+			w, j := hi-lo, s-lo
 			for i := range t {
-				sh.x[i*w+j] = row[i]
-				sh.y[i*w+j] = row[i+1]
+				x[i*w+j] = row[i]
+				y[i*w+j] = row[i+1]
 			}
 		}
 		tr.carry[s] = row[t]
@@ -226,23 +257,11 @@ func (tr *Trainer) next() {
 // and the carried state starts again from zero.
 func (tr *Trainer) Step() StepStats {
 	tr.next()
-	loss := 0.0
-	if len(tr.shards) == 1 {
-		tr.shards[0].run(tr.Train.Seq * tr.Train.Batch)
-		loss = tr.shards[0].loss
+	var loss float64
+	if tr.p32 != nil {
+		loss = tr.step32()
 	} else {
-		if tr.work == nil {
-			tr.startWorker()
-		}
-		total := tr.Train.Seq * tr.Train.Batch
-		tr.work <- total
-		tr.shards[0].run(total)
-		<-tr.done
-		g0, g1 := tr.shards[0].g.Mem, tr.shards[1].g.Mem
-		for i := range tr.G.Mem {
-			tr.G.Mem[i] = g0[i] + g1[i]
-		}
-		loss = tr.shards[0].loss + tr.shards[1].loss
+		loss = tr.step64()
 	}
 	norm, clipped := ClipNorm(tr.G.Mem, tr.Train.Clip)
 	st := StepStats{Loss: loss, GradNorm: norm, Clipped: clipped}
@@ -258,6 +277,96 @@ func (tr *Trainer) Step() StepStats {
 		tr.ClipEvents++
 	}
 	return st
+}
+
+// step64 runs the float64 shards and leaves the gradient in G.
+func (tr *Trainer) step64() float64 {
+	total := tr.Train.Seq * tr.Train.Batch
+	if len(tr.shards) == 1 {
+		tr.shards[0].run(total)
+		return tr.shards[0].loss
+	}
+	if tr.work == nil {
+		tr.startWorker()
+	}
+	tr.work <- total
+	tr.shards[0].run(total)
+	<-tr.done
+	g0, g1 := tr.shards[0].g.Mem, tr.shards[1].g.Mem
+	for i := range tr.G.Mem {
+		tr.G.Mem[i] = g0[i] + g1[i]
+	}
+	return tr.shards[0].loss + tr.shards[1].loss
+}
+
+// step32 copies the weights and the carried state to single precision, runs the
+// float32 shards, and brings the gradient (added in a fixed order, in float64)
+// and the state back.
+func (tr *Trainer) step32() float64 {
+	for i, v := range tr.P.Mem {
+		tr.p32.Mem[i] = float32(v)
+	}
+	h := tr.Config.Hidden
+	for k := range tr.shards2 {
+		sh := &tr.shards2[k]
+		convertState(sh.st, tr.State, sh.lo*h, sh.hi*h)
+	}
+	total := tr.Train.Seq * tr.Train.Batch
+	if len(tr.shards2) == 1 {
+		tr.shards2[0].run(total)
+	} else {
+		if tr.work == nil {
+			tr.startWorker()
+		}
+		tr.work <- total
+		tr.shards2[0].run(total)
+		<-tr.done
+	}
+	loss := 0.0
+	for k := range tr.shards2 {
+		sh := &tr.shards2[k]
+		g := sh.g.Mem
+		if k == 0 {
+			for i := range tr.G.Mem {
+				tr.G.Mem[i] = float64(g[i])
+			}
+		} else {
+			for i := range tr.G.Mem {
+				tr.G.Mem[i] += float64(g[i])
+			}
+		}
+		loss += sh.loss
+		unconvertState(tr.State, sh.st, sh.lo*h)
+	}
+	return loss
+}
+
+// convertState copies rows lo…hi of a float64 state into a float32 one.
+func convertState(dst *State[float32], src *State[float64], lo, hi int) {
+	for l := range dst.H {
+		for i, v := range src.H[l][lo:hi] {
+			dst.H[l][i] = float32(v)
+		}
+	}
+	for l := range dst.C {
+		for i, v := range src.C[l][lo:hi] {
+			dst.C[l][i] = float32(v)
+		}
+	}
+}
+
+// unconvertState copies a float32 state back into rows starting at lo.
+func unconvertState(dst *State[float64], src *State[float32], lo int) {
+	for l := range src.H {
+		for i, v := range src.H[l] {
+			dst.H[l][lo+i] = float64(v)
+		}
+	}
+	for l := range src.C {
+		for i, v := range src.C[l] {
+			dst.C[l][lo+i] = float64(v)
+		}
+	}
 }
 
 // Checkpoint captures the trainer for Save: weights, optimiser moments, carried
