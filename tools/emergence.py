@@ -14,6 +14,11 @@ emergence curve, and prints the table of what was reached and when:
   3. gradflow at init, hidden 128, lag 50: LSTM with forget bias 1 >= 1e4 x vanilla.
   4. vanilla RNN-128 on code, the same characters: its best depth and quote units.
 
+With --ci-length it instead prints, for seeds 1-14 (or --seeds), the best quote
+unit's AUC and the readout r every 225k characters up to 2.7M on code: the table
+that sets the length of the emergence test in the README's tests
+(probe/emergence_test.go), with the worst seed at each length.
+
 Only the standard library; needs Go. Runs take minutes (5M characters of LSTM-128
 per code seed).
 """
@@ -61,16 +66,44 @@ def fmt_chars(n):
     return "-" if n is None else "%.2fM" % (n / 1e6)
 
 
+def ci_length(binary, seeds, jobs):
+    """Best quote AUC / readout r per seed and length, and the worst seed."""
+    step = 220 * CHARS_PER_STEP
+    with cf.ThreadPoolExecutor(max_workers=jobs) as ex:
+        curves = dict(zip(seeds, ex.map(lambda s: run_probe(binary, "code", "lstm", s, 12 * step, step, "quote"), seeds)))
+    cols = sorted({r["chars"] for c in curves.values() for r in c if r["event"] == "probe"})
+    at = {s: {} for s in seeds}
+    for s, curve in curves.items():
+        for r in curve:
+            lab, u = best(r, "quote") if r["event"] == "probe" else (None, None)
+            if u is not None:
+                at[s][r["chars"]] = (u["auc"], lab["readout_r"])
+    print("best quote unit AUC / all-unit readout r, code, LSTM-128, batch 16\n")
+    print("| seed | " + " | ".join(fmt_chars(c) for c in cols) + " |")
+    print("|---" * (len(cols) + 1) + "|")
+    for s in seeds:
+        print("| %d | " % s + " | ".join("%.2f / %.2f" % at[s][c] if c in at[s] else "-" for c in cols) + " |")
+    worst = [(min(at[s][c][0] for s in seeds), min(at[s][c][1] for s in seeds)) for c in cols]
+    print("| worst | " + " | ".join("%.3f / %.3f" % w for w in worst) + " |")
+    print("\nthe test needs AUC >= 0.8 and r >= 0.7 (probe/emergence_test.go)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="shorter runs (1.5M characters everywhere)")
+    ap.add_argument("--ci-length", action="store_true", help="the table behind the emergence test's length")
     a = ap.parse_args()
+    if a.ci_length and a.seeds == "1,2,3":
+        a.seeds = ",".join(str(s) for s in range(1, 15))
     seeds = [int(s) for s in a.seeds.split(",")]
     tmp = tempfile.mkdtemp(prefix="rnnscope-emergence")
     binary = os.path.join(tmp, "rnnscope")
     subprocess.run(["go", "build", "-o", binary, ROOT], check=True)
+    if a.ci_length:
+        ci_length(binary, seeds, a.jobs)
+        return
     code_chars = 1.5e6 if a.quick else 5e6
 
     jobs = {}
