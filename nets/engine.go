@@ -115,6 +115,7 @@ type Engine[F Float] struct {
 	dhnext   []F       // (B, H): ∂L/∂h₋₁ flowing to the previous step
 	dcnext   []F       // (B, H): ∂L/∂c₋₁, LSTM
 	scratch  []float64 // (V): exponentials of one row of logits
+	inTab    []F       // (V, G·H): layer 0's input columns with biases, per token
 	override *Override
 
 	// Observe, when set, is called once per time step and layer during Forward.
@@ -136,6 +137,9 @@ func NewEngine[F Float](cfg Config, p, g *Params[F], maxT, b int) *Engine[F] {
 		x:       make([]int32, maxT*b),
 		logits:  make([]F, maxT*b*v),
 		scratch: make([]float64, v),
+	}
+	if maxT*b >= v {
+		e.inTab = make([]F, v*gh)
 	}
 	for l := range e.tape {
 		tp := &e.tape[l]
@@ -193,6 +197,22 @@ func (e *Engine[F]) Hidden(l, t, b int) []F {
 	return e.tape[l].hs[i : i+h]
 }
 
+// Tape returns time-major views of layer l in the last Forward: h and c after
+// each step, (T, B, H) (c is nil unless the cell is an LSTM), and the gate
+// activations, (T, B, G·H) (nil for the vanilla cell).
+func (e *Engine[F]) Tape(l int) (h, c, gates []F) {
+	bh := e.b * e.cfg.Hidden
+	tp := &e.tape[l]
+	h = tp.hs[bh : (e.t+1)*bh]
+	if e.cfg.Cell == LSTM {
+		c = tp.cs[bh : (e.t+1)*bh]
+	}
+	if e.cfg.Cell != RNN {
+		gates = tp.a[:e.t*e.b*e.cfg.GH()]
+	}
+	return h, c, gates
+}
+
 // sigmoidV sets dst = σ(src) element by element, vectorised.
 func sigmoidV[F Float](dst, src []F) {
 	switch d := any(dst).(type) {
@@ -233,7 +253,27 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 		}
 		a := tp.a[:T*b*gh]
 		// Input side for all steps at once: a = W_ih·x + b_ih (+ b_hh, except GRU).
-		if l == 0 {
+		if l == 0 && T*b >= v {
+			// Enough rows to pay for a table: column tok of W_ih with the
+			// biases already added (in the same order, so the same bits), one
+			// contiguous row per token.
+			tab := e.inTab
+			wih := lp.Wih.Data
+			for tok := range v {
+				trow := tab[tok*gh : (tok+1)*gh]
+				for j := range trow {
+					trow[j] = wih[j*v+tok] + lp.Bih[j]
+				}
+				if e.cfg.Cell != GRU {
+					for j, b := range lp.Bhh[:len(trow)] {
+						trow[j] += b
+					}
+				}
+			}
+			for r, tok := range x {
+				copy(a[r*gh:(r+1)*gh], tab[int(tok)*gh:])
+			}
+		} else if l == 0 {
 			wih := lp.Wih.Data
 			for r, tok := range x {
 				row := a[r*gh : (r+1)*gh]
@@ -246,6 +286,9 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 			gemmNT(T*b, gh, h, in, h, lp.Wih.Data, h, 0, a, gh)
 		}
 		for r := range T * b {
+			if l == 0 && T*b >= v {
+				break // the table holds the biases
+			}
 			row := a[r*gh : (r+1)*gh]
 			for j := range row {
 				row[j] += lp.Bih[j]

@@ -3,6 +3,7 @@ package probe
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/rnnscope/rnnscope/corpora"
@@ -134,6 +135,16 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 		series[i] = rec.Series(u)
 	}
 	rep := &Report{Layers: rec.Config.Layers, Units: units, Loss: rec.MeanLoss()}
+	// The readouts are independent of the per-unit statistics: on a second
+	// core they run beside them.
+	var fits []Fit
+	fitted := make(chan struct{})
+	if runtime.GOMAXPROCS(0) > 1 {
+		go func() { fits = readouts(rec, series, feats); close(fitted) }()
+	} else {
+		fits = readouts(rec, series, feats)
+		close(fitted)
+	}
 	R := correlations(rec, series, feats)
 	byName := map[string]int{}
 	for f, ft := range feats {
@@ -143,25 +154,20 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 	for _, f := range labels {
 		all[f.Name] = f
 	}
-	sorted := map[int][]ranked{} // sort each unit once, for every binary label
-	order := func(u int) []ranked {
-		if s, ok := sorted[u]; ok {
-			return s
-		}
-		s := sortedOf(series[u])
-		sorted[u] = s
-		return s
-	}
 	var baseline map[string]float64
 	if opt.Baseline != nil {
 		baseline = opt.Baseline.scores
 	}
-	fits := readouts(rec, series, feats)
-
+	// Each label's candidates by |r|; rank statistics need each candidate's
+	// series sorted, which is done once per unit for every label it is a
+	// candidate of, in one reused buffer.
+	reps := make([]LabelReport, len(feats))
+	ranks := map[int][]int{} // unit → the binary labels it is a candidate of
+	var visit []int          // those units, in first-seen order
 	for f, ft := range feats {
 		doc, _ := corpora.LabelDoc(ft.Name)
 		lr := LabelReport{Name: ft.Name, Doc: doc, R: R[f], Binary: isBinary(ft.Values),
-			Readout: fits[f], Baseline: math.NaN()}
+			Baseline: math.NaN()}
 		if b, ok := baseline[ft.Name]; ok {
 			lr.Baseline = b
 		}
@@ -187,6 +193,7 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 		if !lr.Binary {
 			k = min(len(idx), opt.Top)
 		}
+		ranked := lr.Binary && lr.Positives > 0 && lr.Positives < lr.N
 		for _, u := range idx[:k] {
 			s := UnitScore{Unit: units[u], Flat: u, R: R[f][u], AUC: math.NaN(), SignAcc: math.NaN(),
 				SignBal: math.NaN(), ThrAcc: math.NaN(), ThrBal: math.NaN(), Threshold: math.NaN(),
@@ -195,14 +202,6 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 			for g := range feats {
 				s.Others[g] = R[g][u]
 			}
-			if lr.Binary && lr.Positives > 0 && lr.Positives < lr.N {
-				rankStats(&s, order(u), ft.Values)
-				if ft.Name == "quote" {
-					if paren, ok := all["paren"]; ok {
-						s.ParenAUC = subsetAUC(order(u), ft.Values, paren.Values, s.Higher)
-					}
-				}
-			}
 			if ft.Name == "if" {
 				if d, ok := all["depth"]; ok {
 					rxz := pearson(series[u], d.Values)
@@ -210,8 +209,34 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 					s.PartialIf = (s.R - rxz*ryz) / math.Sqrt((1-rxz*rxz)*(1-ryz*ryz))
 				}
 			}
+			if ranked {
+				if _, ok := ranks[u]; !ok {
+					visit = append(visit, u)
+				}
+				ranks[u] = append(ranks[u], f)
+			}
 			lr.Top = append(lr.Top, s)
 		}
+		reps[f] = lr
+	}
+	var so sorter
+	for _, u := range visit {
+		srt := so.sort(series[u])
+		for _, f := range ranks[u] {
+			i := slices.IndexFunc(reps[f].Top, func(s UnitScore) bool { return s.Flat == u })
+			s := &reps[f].Top[i]
+			ft := feats[f]
+			so.rankStats(s, srt, ft.Values)
+			if ft.Name == "quote" {
+				if paren, ok := all["paren"]; ok {
+					s.ParenAUC = subsetAUC(srt, ft.Values, paren.Values, s.Higher)
+				}
+			}
+		}
+	}
+	<-fitted
+	for f, lr := range reps {
+		lr.Readout = fits[f]
 		if lr.Binary {
 			slices.SortStableFunc(lr.Top, func(a, b UnitScore) int {
 				if c := cmp.Compare(nanLow(b.AUC), nanLow(a.AUC)); c != 0 {
@@ -276,8 +301,21 @@ func correlations(rec *Recording, series [][]float64, feats []corpora.Feature) [
 	for f, ft := range feats {
 		R[f] = make([]float64, U)
 		if slices.ContainsFunc(ft.Values, math.IsNaN) {
-			for u, x := range series {
-				R[f][u] = pearson(x, ft.Values)
+			// Only the steps where the label is defined, gathered once.
+			var at []int32
+			var y []float64
+			for t, v := range ft.Values[:T] {
+				if !math.IsNaN(v) {
+					at = append(at, int32(t))
+					y = append(y, v)
+				}
+			}
+			x := make([]float64, len(at))
+			for u, xs := range series {
+				for i, t := range at {
+					x[i] = xs[t]
+				}
+				R[f][u] = pearson(x, y)
 			}
 			continue
 		}
@@ -289,10 +327,12 @@ func correlations(rec *Recording, series [][]float64, feats []corpora.Feature) [
 	// Σx and Σx² of every unit, Σy and Σy² of every label.
 	sx, sxx := make([]float64, U), make([]float64, U)
 	for u, x := range series {
+		var s, ss float64
 		for _, v := range x {
-			sx[u] += v
-			sxx[u] += v * v
+			s += v
+			ss += v * v
 		}
+		sx[u], sxx[u] = s, ss
 	}
 	Y := make([]float64, len(full)*T)
 	sy, syy := make([]float64, len(full)), make([]float64, len(full))
@@ -360,11 +400,75 @@ type ranked struct {
 
 // sortedOf orders a series ascending, ties by step: an LSD radix sort on the
 // values' bits (exact and stable, several times faster than a comparison sort
-// here).
+// here). Series that are exactly float32 values, as recordings are, sort on 32-bit
+// keys in three passes instead of eight.
 func sortedOf(x []float64) []ranked {
+	var so sorter
+	return slices.Clone(so.sort(x))
+}
+
+// sorter sorts series and ranks them in buffers it reuses.
+type sorter struct {
+	keys, tmp []uint64
+	a, b      []ranked
+	groups    []tieGroup
+}
+
+// sort is sortedOf into the sorter's buffer: valid until the next call.
+func (so *sorter) sort(x []float64) []ranked {
 	n := len(x)
-	a, b := make([]ranked, n), make([]ranked, n)
-	keys, tmp := make([]uint64, n), make([]uint64, n)
+	if cap(so.a) < n {
+		so.keys, so.tmp = make([]uint64, n), make([]uint64, n)
+		so.a, so.b = make([]ranked, n), make([]ranked, n)
+	}
+	a := so.a[:n]
+	keys, tmp := so.keys[:n], so.tmp[:n]
+	narrow := true
+	for _, v := range x {
+		if float64(float32(v)) != v {
+			narrow = false
+			break
+		}
+	}
+	if narrow {
+		// One 64-bit word per step: the order-preserving key above, the step
+		// below; three stable passes over the key's bits carry the step along.
+		for t, v := range x {
+			k := math.Float32bits(float32(v))
+			if k>>31 == 1 {
+				k = ^k // negative: reverse their order
+			} else {
+				k |= 1 << 31
+			}
+			keys[t] = uint64(k)<<32 | uint64(t)
+		}
+		const bits = 11
+		var count [1<<bits + 1]int
+		for shift := 32; shift < 64; shift += bits {
+			count = [1<<bits + 1]int{}
+			for _, k := range keys {
+				count[(k>>shift)&(1<<bits-1)+1]++
+			}
+			if count[(keys[0]>>shift)&(1<<bits-1)+1] == n {
+				continue
+			}
+			for i := 1; i < len(count); i++ {
+				count[i] += count[i-1]
+			}
+			for _, k := range keys {
+				d := (k >> shift) & (1<<bits - 1)
+				tmp[count[d]] = k
+				count[d]++
+			}
+			keys, tmp = tmp, keys
+		}
+		for i, k := range keys {
+			t := int32(uint32(k))
+			a[i] = ranked{x[t], t}
+		}
+		return a
+	}
+	b := so.b[:n]
 	for t, v := range x {
 		k := math.Float64bits(v)
 		if k>>63 == 1 {
@@ -431,35 +535,55 @@ func aucOf(s []ranked, y, within []float64) float64 {
 }
 
 // rankStats fills AUC, sign and threshold accuracies of s from the unit's sorted
-// series and a binary label.
+// series and a binary label, in one pass over the groups of tied values and one
+// sweep over the groups.
 func rankStats(s *UnitScore, srt []ranked, y []float64) {
-	auc := aucOf(srt, y, nil)
+	var so sorter
+	so.rankStats(s, srt, y)
+}
+
+// tieGroup is a run of equal values in a sorted series.
+type tieGroup struct {
+	v      float64
+	gp, gn float64 // inside and outside steps with this value
+}
+
+// rankStats is rankStats with the sorter's buffers.
+func (so *sorter) rankStats(s *UnitScore, srt []ranked, y []float64) {
+	groups := so.groups[:0]
+	defer func() { so.groups = groups }()
+	var pos, neg float64 // label counts
+	var posAbove, negAbove, posBelow, negBelow float64
+	var rankSum float64 // Mann–Whitney: ranks of the inside steps, ties sharing their mean
+	for i := 0; i < len(srt); {
+		g := tieGroup{v: srt[i].v}
+		j := i
+		for ; j < len(srt) && srt[j].v == g.v; j++ {
+			switch y[srt[j].t] {
+			case 1:
+				g.gp++
+			case 0:
+				g.gn++
+			}
+		}
+		if g.v > 0 {
+			posAbove, negAbove = posAbove+g.gp, negAbove+g.gn
+		} else if g.v < 0 {
+			posBelow, negBelow = posBelow+g.gp, negBelow+g.gn
+		}
+		n := pos + neg
+		rankSum += g.gp * (n + (g.gp+g.gn+1)/2) // ranks n+1 … n+gp+gn share their mean
+		pos, neg = pos+g.gp, neg+g.gn
+		groups = append(groups, g)
+		i = j
+	}
+	auc := math.NaN()
+	if pos > 0 && neg > 0 {
+		auc = (rankSum - pos*(pos+1)/2) / (pos * neg)
+	}
 	s.Higher = auc >= 0.5
 	s.AUC = max(auc, 1-auc)
 
-	var pos, neg float64 // label counts
-	var posAbove, negAbove, posBelow, negBelow float64
-	for _, e := range srt {
-		yv := y[e.t]
-		if math.IsNaN(yv) {
-			continue
-		}
-		if yv == 1 {
-			pos++
-			if e.v > 0 {
-				posAbove++
-			} else if e.v < 0 {
-				posBelow++
-			}
-		} else {
-			neg++
-			if e.v > 0 {
-				negAbove++
-			} else if e.v < 0 {
-				negBelow++
-			}
-		}
-	}
 	n := pos + neg
 	// inside ⇔ v > 0: right on posAbove + (neg − negAbove); inside ⇔ v < 0 likewise.
 	accPos := (posAbove + neg - negAbove) / n
@@ -473,47 +597,36 @@ func rankStats(s *UnitScore, srt []ranked, y []float64) {
 	}
 
 	// Sweep thresholds in the AUC's orientation: predict inside when v > θ (Higher)
-	// or v < θ, θ between consecutive distinct values.
-	var bestAcc, bestBal, bestTheta float64 = -1, 0, 0
-	// Start with θ below everything: Higher predicts all inside.
-	tp, fp := pos, neg // predicted inside and right / wrong (for Higher)
-	consider := func(theta float64) {
-		var acc, bal float64
-		if s.Higher {
-			acc = (tp + (neg - fp)) / n
-			bal = (tp/pos + (neg-fp)/neg) / 2
-		} else {
-			// predicted inside are the ones below θ: pos − tp right, neg − fp wrong
-			acc = ((pos - tp) + fp) / n
-			bal = ((pos-tp)/pos + fp/neg) / 2
-		}
-		if acc > bestAcc {
-			bestAcc, bestBal, bestTheta = acc, bal, theta
-		}
+	// or v < θ, θ between consecutive distinct values. With tp and fp the inside
+	// and outside steps above θ, Higher is right on tp + (neg − fp) steps and the
+	// other orientation on (pos − tp) + fp, so the best θ is where tp − fp is
+	// largest (Higher) or smallest; the first such θ wins.
+	tp, fp := pos, neg // θ below everything: every step is above it
+	bestD, bestTP, bestFP := tp-fp, tp, fp
+	bestTheta := 0.0
+	if len(groups) > 0 {
+		v := groups[0].v
+		bestTheta = v - 1e-9*math.Max(1, math.Abs(v))
 	}
-	first := true
-	for i := 0; i < len(srt); {
-		j := i
-		for ; j < len(srt) && srt[j].v == srt[i].v; j++ {
-		}
-		if first {
-			consider(srt[i].v - 1e-9*math.Max(1, math.Abs(srt[i].v)))
-			first = false
-		}
-		for _, e := range srt[i:j] {
-			switch y[e.t] {
-			case 1:
-				tp--
-			case 0:
-				fp--
+	for k, g := range groups {
+		tp, fp = tp-g.gp, fp-g.gn
+		d := tp - fp
+		if (s.Higher && d > bestD) || (!s.Higher && d < bestD) {
+			bestD, bestTP, bestFP = d, tp, fp
+			bestTheta = g.v
+			if k+1 < len(groups) {
+				bestTheta = (g.v + groups[k+1].v) / 2
 			}
 		}
-		theta := srt[i].v
-		if j < len(srt) {
-			theta = (srt[i].v + srt[j].v) / 2
-		}
-		consider(theta)
-		i = j
+	}
+	var bestAcc, bestBal float64
+	if s.Higher {
+		bestAcc = (bestTP + (neg - bestFP)) / n
+		bestBal = (bestTP/pos + (neg-bestFP)/neg) / 2
+	} else {
+		// predicted inside are the ones below θ: pos − tp right, neg − fp wrong
+		bestAcc = ((pos - bestTP) + bestFP) / n
+		bestBal = ((pos-bestTP)/pos + bestFP/neg) / 2
 	}
 	s.ThrAcc, s.ThrBal, s.Threshold = bestAcc, bestBal, bestTheta
 }

@@ -1,8 +1,10 @@
 package probe
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -228,5 +230,36 @@ func TestBaselineSeesVocabulary(t *testing.T) {
 	}
 	if !math.IsNaN(b.Score("depth")) {
 		t.Fatal("a label it never saw has a score")
+	}
+}
+
+// TestSortedOfMatchesAStableSort checks the radix sort, on 32-bit and 64-bit keys,
+// against the standard library's stable sort: negatives, ties, tiny and huge
+// values.
+func TestSortedOfMatchesAStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	for trial := range 40 {
+		x := make([]float64, 1+rng.IntN(3000))
+		for i := range x {
+			v := rng.NormFloat64() * math.Pow(10, float64(rng.IntN(12)-6))
+			switch rng.IntN(4) {
+			case 0:
+				v = float64(rng.IntN(5) - 2) // ties
+			case 1:
+				v = float64(float32(v))
+			}
+			if trial%2 == 0 {
+				v = float64(float32(v)) // every value a float32: the 32-bit path
+			}
+			x[i] = v
+		}
+		want := make([]ranked, len(x))
+		for i, v := range x {
+			want[i] = ranked{v, int32(i)}
+		}
+		slices.SortStableFunc(want, func(a, b ranked) int { return cmp.Compare(a.v, b.v) })
+		if got := sortedOf(x); !slices.Equal(got, want) {
+			t.Fatalf("trial %d (%d values): radix order differs from a stable sort", trial, len(x))
+		}
 	}
 }

@@ -106,24 +106,44 @@ func (r *Recording) Flat(u Unit) int {
 }
 
 // Recorder runs a network over probe windows and records every unit.
+//
+// It reads the network in single precision: a unit's recorded value is within
+// about 1e-5 of the float64 pass (checked in the tests), far below anything a
+// ranking over thousands of characters or a colour on screen can show, and the
+// pass is twice as fast. Recorders made with newExactRecorder use float64 (tests).
 type Recorder struct {
-	cfg   nets.Config
-	eng   *nets.Engine[float64]
-	st    *nets.State[float64]
+	p     *nets.Params[float64]
+	r32   *passRecorder[float32]
+	r64   *passRecorder[float64]
 	vocab []rune
-	// time-major buffers of one chunk, per layer: h, c and gates
-	tmH, tmC, tmG [][]float64
-	probs         []float64
+}
+
+// passRecorder runs the network in precision F and keeps its scratch buffers.
+type passRecorder[F nets.Float] struct {
+	cfg   nets.Config
+	p     *nets.Params[F] // nil: the caller's float64 weights, read directly
+	eng   *nets.Engine[F]
+	st    *nets.State[F]
+	probs []float64
 }
 
 // recordChunk is how many steps the recorder runs per forward pass.
-const recordChunk = 256
+const recordChunk = 1024
 
 // NewRecorder records the network with weights p (read at each Record, so it
 // follows training); vocab maps token ids to characters.
 func NewRecorder(cfg nets.Config, p *nets.Params[float64], vocab []rune) *Recorder {
-	return &Recorder{cfg: cfg, eng: nets.NewEngine(cfg, p, nil, recordChunk, 1),
-		st: nets.NewState[float64](cfg, 1), vocab: vocab}
+	p32 := nets.NewParams[float32](cfg)
+	return &Recorder{p: p, vocab: vocab, r32: &passRecorder[float32]{cfg: cfg, p: p32,
+		eng: nets.NewEngine(cfg, p32, nil, recordChunk, 1), st: nets.NewState[float32](cfg, 1),
+		probs: make([]float64, recordChunk*cfg.Vocab)}}
+}
+
+// newExactRecorder records in float64, bit for bit what the engine computes.
+func newExactRecorder(cfg nets.Config, p *nets.Params[float64], vocab []rune) *Recorder {
+	return &Recorder{p: p, vocab: vocab, r64: &passRecorder[float64]{cfg: cfg,
+		eng: nets.NewEngine(cfg, p, nil, recordChunk, 1), st: nets.NewState[float64](cfg, 1),
+		probs: make([]float64, recordChunk*cfg.Vocab)}}
 }
 
 // Record reads ids from the zero state, the first warmup of them unscored, and
@@ -131,20 +151,38 @@ func NewRecorder(cfg nets.Config, p *nets.Params[float64], vocab []rune) *Record
 // labels see the real text even where ids hold the unknown token). o, when set,
 // clamps a unit throughout.
 func (rc *Recorder) Record(ids []int32, text []rune, warmup int, o *nets.Override) *Recording {
-	cfg := rc.cfg
+	if rc.r64 != nil {
+		return rc.r64.record(rc.p, rc.vocab, ids, text, warmup, o)
+	}
+	return rc.r32.record(rc.p, rc.vocab, ids, text, warmup, o)
+}
+
+func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []int32, text []rune, warmup int, o *nets.Override) *Recording {
+	cfg := pr.cfg
 	h, gh := cfg.Hidden, cfg.GH()
 	T := len(ids) - warmup
 	if T < 1 || len(text) != len(ids) {
 		panic(fmt.Sprintf("probe: Record of %d ids, %d characters, warm-up %d", len(ids), len(text), warmup))
 	}
+	if pr.p != nil {
+		for i, v := range p.Mem {
+			pr.p.Mem[i] = F(v)
+		}
+	}
 	r := &Recording{Config: cfg, Text: text[warmup:], IDs: ids[warmup:], T: T,
 		Loss: make([]float64, T), Top: make([][TopK]Pred, T), Override: o}
+	groups := cfg.Layers
+	if cfg.Cell == nets.LSTM {
+		groups *= 2
+	}
+	acts := make([]float64, groups*h*T) // one allocation for every group
 	for l := range cfg.Layers {
-		r.Groups = append(r.Groups, Group{Layer: l, Acts: make([]float64, h*T)})
+		r.Groups = append(r.Groups, Group{Layer: l, Acts: acts[l*h*T : (l+1)*h*T]})
 	}
 	if cfg.Cell == nets.LSTM {
 		for l := range cfg.Layers {
-			r.Groups = append(r.Groups, Group{Layer: l, Cell: true, Acts: make([]float64, h*T)})
+			k := cfg.Layers + l
+			r.Groups = append(r.Groups, Group{Layer: l, Cell: true, Acts: acts[k*h*T : (k+1)*h*T]})
 		}
 	}
 	// Saturation counters: index into r.Saturation of each gate block (−1 for
@@ -164,62 +202,61 @@ func (rc *Recorder) Record(ids []int32, text []rune, warmup int, o *nets.Overrid
 		}
 	}
 	perLayer := len(r.Saturation) / max(cfg.Layers, 1)
-	rc.eng.SetOverride(o)
-	defer rc.eng.SetOverride(nil)
-	rc.st.Reset()
-	// The observer copies each step into time-major chunk buffers (sequential
-	// writes); after each chunk they are transposed, block by block, into the
-	// unit-major recording.
-
-	if len(rc.tmH) != cfg.Layers {
-		rc.tmH, rc.tmC, rc.tmG = make([][]float64, cfg.Layers), make([][]float64, cfg.Layers), make([][]float64, cfg.Layers)
-		for l := range cfg.Layers {
-			rc.tmH[l] = make([]float64, recordChunk*h)
-			rc.tmC[l] = make([]float64, recordChunk*h)
-			rc.tmG[l] = make([]float64, recordChunk*gh)
-		}
-		rc.probs = make([]float64, cfg.Vocab)
-	}
-	rc.eng.Observe = func(v nets.StepView[float64]) {
-		copy(rc.tmH[v.Layer][v.T*h:], v.H)
-		if v.C != nil {
-			copy(rc.tmC[v.Layer][v.T*h:], v.C)
-		}
-		if v.Gates != nil {
-			copy(rc.tmG[v.Layer][v.T*gh:], v.Gates)
-		}
-	}
-	defer func() { rc.eng.Observe = nil }()
-	probs := rc.probs
+	pr.eng.SetOverride(o)
+	defer pr.eng.SetOverride(nil)
+	pr.st.Reset()
+	// After each chunk the engine's time-major tape is transposed, block by
+	// block, into the unit-major recording.
+	probs := pr.probs
 	for base := 0; base < len(ids); base += recordChunk {
 		x := ids[base:min(base+recordChunk, len(ids))]
-		rc.eng.Forward(x, rc.st)
+		pr.eng.Forward(x, pr.st)
 		// Steps from0… of this chunk are scored, at recording steps t0…
-		from0 := max(warmup-base, 0)
-		if from0 < len(x) {
+		if from0 := max(warmup-base, 0); from0 < len(x) {
 			t0, n := base+from0-warmup, len(x)-from0
 			for l := range cfg.Layers {
-				transpose(r.Groups[l].Acts, T, t0, rc.tmH[l][from0*h:], n, h)
-				if cfg.Cell == nets.LSTM {
-					transpose(r.Groups[cfg.Layers+l].Acts, T, t0, rc.tmC[l][from0*h:], n, h)
+				th, tc, tg := pr.eng.Tape(l)
+				transpose(r.Groups[l].Acts, T, t0, th[from0*h:], n, h)
+				if tc != nil {
+					transpose(r.Groups[cfg.Layers+l].Acts, T, t0, tc[from0*h:], n, h)
 				}
 				if perLayer > 0 {
 					sat := r.Saturation[l*perLayer : (l+1)*perLayer]
-					countSaturation(sat, satOf, rc.tmG[l][from0*gh:(from0+n)*gh], h)
+					countSaturation(sat, satOf, tg[from0*gh:(from0+n)*gh], h)
 				}
 			}
 		}
-		for k := range x {
-			t := base + k - warmup
-			if t < 0 {
-				continue
+		// Next-character probabilities of the scored steps: the chunk's scores
+		// less each row's maximum, exponentiated in one call.
+		from0 := max(warmup-base, 0)
+		if from0 < len(x) {
+			V := cfg.Vocab
+			ex := probs[:(len(x)-from0)*V]
+			for k := from0; k < len(x); k++ {
+				row := pr.eng.Logits(k, 0)
+				m := row[0]
+				for _, v := range row {
+					m = max(m, v)
+				}
+				e := ex[(k-from0)*V : (k-from0+1)*V]
+				for i, v := range row {
+					e[i] = float64(v - m)
+				}
 			}
-			softmax(probs, rc.eng.Logits(k, 0))
-			r.Top[t] = topK(probs, rc.vocab)
-			if g := base + k + 1; g < len(ids) {
-				r.Loss[t] = -math.Log(probs[ids[g]])
-			} else {
-				r.Loss[t] = math.NaN()
+			kernels.Exp(ex, ex)
+			for k := from0; k < len(x); k++ {
+				t := base + k - warmup
+				e := ex[(k-from0)*V : (k-from0+1)*V]
+				sum := 0.0
+				for _, v := range e {
+					sum += v
+				}
+				r.Top[t] = topK(e, sum, vocab)
+				if g := base + k + 1; g < len(ids) {
+					r.Loss[t] = math.Log(sum) - math.Log(e[ids[g]])
+				} else {
+					r.Loss[t] = math.NaN()
+				}
 			}
 		}
 	}
@@ -238,70 +275,85 @@ func (rc *Recorder) Record(ids []int32, text []rune, warmup int, o *nets.Overrid
 
 // countSaturation adds n steps of time-major gate activations (n × G·H) to the
 // counts of the layer's sigmoid gates: below 0.1, above 0.9, and the histogram.
-func countSaturation(sat []Saturation, satOf []int, acts []float64, h int) {
+// The histogram is counted in integers, in four interleaved copies so that
+// consecutive values landing in one bin do not wait on each other.
+func countSaturation[F nets.Float](sat []Saturation, satOf []int, acts []F, h int) {
 	gh := len(satOf) * h
-	for k := 0; k+gh <= len(acts); k += gh {
-		row := acts[k : k+gh]
-		for b, si := range satOf {
-			if si < 0 {
-				continue
+	for b, si := range satOf {
+		if si < 0 {
+			continue
+		}
+		s := &sat[si]
+		var hist [4][HistBins]int32
+		low, high := s.Low[:h], s.High[:h]
+		for k := 0; k+gh <= len(acts); k += gh {
+			row := acts[k+b*h : k+(b+1)*h]
+			u := 0
+			for ; u+4 <= len(row); u += 4 {
+				v0, v1, v2, v3 := row[u], row[u+1], row[u+2], row[u+3]
+				hist[0][min(max(int(v0*HistBins), 0), HistBins-1)]++
+				hist[1][min(max(int(v1*HistBins), 0), HistBins-1)]++
+				hist[2][min(max(int(v2*HistBins), 0), HistBins-1)]++
+				hist[3][min(max(int(v3*HistBins), 0), HistBins-1)]++
 			}
-			s := &sat[si]
-			for u, v := range row[b*h : (b+1)*h] {
+			for ; u < len(row); u++ {
+				hist[0][min(max(int(row[u]*HistBins), 0), HistBins-1)]++
+			}
+			for u, v := range row {
 				if v < 0.1 {
-					s.Low[u]++
+					low[u]++
 				} else if v > 0.9 {
-					s.High[u]++
+					high[u]++
 				}
-				s.Hist[min(max(int(v*HistBins), 0), HistBins-1)]++
 			}
+		}
+		for i := range s.Hist {
+			s.Hist[i] += float64(hist[0][i] + hist[1][i] + hist[2][i] + hist[3][i])
 		}
 	}
 }
 
 // transpose writes the n×w row-major src into the unit-major dst (w rows of
 // stride T) at columns t0…t0+n−1, in blocks that stay in cache.
-func transpose(dst []float64, T, t0 int, src []float64, n, w int) {
-	const blk = 16
+func transpose[F nets.Float](dst []float64, T, t0 int, src []F, n, w int) {
+	const bt = 64 // steps per block: 64 rows of src stay in L1 while 8 units are read out of them
 	src = src[:n*w]
-	for i0 := 0; i0 < n; i0 += blk {
-		i1 := min(i0+blk, n)
-		for j0 := 0; j0 < w; j0 += blk {
-			j1 := min(j0+blk, w)
-			for j := j0; j < j1; j++ {
-				row := dst[j*T+t0+i0 : j*T+t0+i1]
-				s := src[i0*w+j:]
-				for i := range row {
-					row[i] = s[i*w]
-				}
+	for i0 := 0; i0 < n; i0 += bt {
+		i1 := min(i0+bt, n)
+		j := 0
+		for ; j+8 <= w; j += 8 {
+			d0 := dst[j*T+t0+i0 : j*T+t0+i1]
+			d1 := dst[(j+1)*T+t0+i0 : (j+1)*T+t0+i1][:len(d0)]
+			d2 := dst[(j+2)*T+t0+i0 : (j+2)*T+t0+i1][:len(d0)]
+			d3 := dst[(j+3)*T+t0+i0 : (j+3)*T+t0+i1][:len(d0)]
+			d4 := dst[(j+4)*T+t0+i0 : (j+4)*T+t0+i1][:len(d0)]
+			d5 := dst[(j+5)*T+t0+i0 : (j+5)*T+t0+i1][:len(d0)]
+			d6 := dst[(j+6)*T+t0+i0 : (j+6)*T+t0+i1][:len(d0)]
+			d7 := dst[(j+7)*T+t0+i0 : (j+7)*T+t0+i1][:len(d0)]
+			for i := range d0 {
+				r := src[(i0+i)*w+j:][:8]
+				d0[i], d1[i], d2[i], d3[i] = float64(r[0]), float64(r[1]), float64(r[2]), float64(r[3])
+				d4[i], d5[i], d6[i], d7[i] = float64(r[4]), float64(r[5]), float64(r[6]), float64(r[7])
+			}
+		}
+		for ; j < w; j++ {
+			row := dst[j*T+t0+i0 : j*T+t0+i1]
+			for i := range row {
+				row[i] = float64(src[(i0+i)*w+j])
 			}
 		}
 	}
 }
 
-func softmax(dst, logits []float64) {
-	m := math.Inf(-1)
-	for _, v := range logits {
-		m = max(m, v)
-	}
-	for i, v := range logits {
-		dst[i] = v - m
-	}
-	kernels.Exp(dst, dst)
-	sum := 0.0
-	for _, v := range dst {
-		sum += v
-	}
-	for i := range dst {
-		dst[i] /= sum
-	}
-}
-
-// topK picks the TopK most likely tokens, ties by smaller id.
-func topK(p []float64, vocab []rune) [TopK]Pred {
+// topK picks the TopK most likely tokens from unnormalised probabilities e
+// (summing to sum), ties by smaller id.
+func topK(e []float64, sum float64, vocab []rune) [TopK]Pred {
 	var best [TopK]Pred
 	idx := [TopK]int{-1, -1, -1, -1, -1}
-	for i, v := range p {
+	for i, v := range e {
+		if idx[TopK-1] >= 0 && v <= best[TopK-1].P {
+			continue // not above the fifth
+		}
 		for k := range TopK {
 			if idx[k] < 0 || v > best[k].P {
 				copy(best[k+1:], best[k:TopK-1])
@@ -311,6 +363,9 @@ func topK(p []float64, vocab []rune) [TopK]Pred {
 				break
 			}
 		}
+	}
+	for k := range best {
+		best[k].P /= sum
 	}
 	return best
 }

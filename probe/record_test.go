@@ -38,7 +38,7 @@ func TestRecordingHoldsWhatTheNetworkComputes(t *testing.T) {
 	for _, cell := range nets.Cells() {
 		cfg := nets.Config{Cell: cell, Vocab: c.Vocab.Size(), Hidden: 6, Layers: 2}
 		p := randomNet(cfg, 3)
-		rec := NewRecorder(cfg, p, c.Vocab.Runes()).Record(w.IDs, w.Text, w.Warmup, nil)
+		rec := newExactRecorder(cfg, p, c.Vocab.Runes()).Record(w.IDs, w.Text, w.Warmup, nil)
 		if rec.T != len(w.IDs)-w.Warmup || string(rec.Text) != string(w.Text[w.Warmup:]) || w.Text[w.Warmup-1] != '\n' {
 			t.Fatalf("%s: recorded %d steps of %q…", cell, rec.T, string(rec.Text[:10]))
 		}
@@ -98,6 +98,55 @@ func TestRecordingHoldsWhatTheNetworkComputes(t *testing.T) {
 		if top[0].P < top[1].P || top[1].P < top[4].P {
 			t.Fatalf("top predictions out of order: %v", top)
 		}
+	}
+}
+
+// TestSinglePrecisionRecordingIsClose compares the recorder's float32 pass with
+// the exact float64 one on a trained-looking network: every unit, loss and gate
+// count, and the rankings built on them.
+func TestSinglePrecisionRecordingIsClose(t *testing.T) {
+	c, w := codeWindow(t, 200, 3000)
+	for _, cell := range nets.Cells() {
+		cfg := nets.Config{Cell: cell, Vocab: c.Vocab.Size(), Hidden: 32, Layers: 2}
+		p := randomNet(cfg, 5)
+		for i := range p.Mem {
+			p.Mem[i] *= 3 // larger weights than at init: saturated gates, long memory
+		}
+		exact := newExactRecorder(cfg, p, c.Vocab.Runes()).Record(w.IDs, w.Text, w.Warmup, nil)
+		fast := NewRecorder(cfg, p, c.Vocab.Runes()).Record(w.IDs, w.Text, w.Warmup, nil)
+		worst := 0.0
+		for gi, g := range exact.Groups {
+			for i, v := range g.Acts {
+				worst = max(worst, math.Abs(fast.Groups[gi].Acts[i]-v))
+			}
+		}
+		if worst > 1e-4 {
+			t.Errorf("%s: a unit differs by %.2g between float32 and float64", cell, worst)
+		}
+		if d := math.Abs(fast.MeanLoss() - exact.MeanLoss()); d > 1e-5 {
+			t.Errorf("%s: mean loss %v in float32, %v in float64", cell, fast.MeanLoss(), exact.MeanLoss())
+		}
+		for i, s := range exact.Saturation {
+			for u := range s.Low {
+				// a gate within float32 rounding of 0.1 or 0.9 may count differently
+				if math.Abs(fast.Saturation[i].Low[u]-s.Low[u]) > 2.0/float64(exact.T) ||
+					math.Abs(fast.Saturation[i].High[u]-s.High[u]) > 2.0/float64(exact.T) {
+					t.Fatalf("%s: saturation of %s/%d unit %d differs", cell, s.Gate, s.Layer, u)
+				}
+			}
+		}
+		a, b := Analyze(exact, w.Labels, Options{}), Analyze(fast, w.Labels, Options{})
+		for i, lr := range a.Labels {
+			ea, _ := lr.Best()
+			fa, _ := b.Labels[i].Best()
+			if math.Abs(ea.AUC-fa.AUC) > 1e-3 && !(math.IsNaN(ea.AUC) && math.IsNaN(fa.AUC)) {
+				t.Errorf("%s %s: best AUC %v in float64, %v in float32", cell, lr.Name, ea.AUC, fa.AUC)
+			}
+			if math.Abs(lr.Readout.R-b.Labels[i].Readout.R) > 1e-3 {
+				t.Errorf("%s %s: readout r %v in float64, %v in float32", cell, lr.Name, lr.Readout.R, b.Labels[i].Readout.R)
+			}
+		}
+		t.Logf("%s: largest difference in a unit %.2g", cell, worst)
 	}
 }
 
