@@ -10,6 +10,10 @@ import (
 const benchVocab = 96
 
 func benchTrainer(b *testing.B, cell Cell, h, layers, seq, batch int) *Trainer {
+	return benchTrainerIn(b, cell, h, layers, seq, batch, false)
+}
+
+func benchTrainerIn(b *testing.B, cell Cell, h, layers, seq, batch int, f32 bool) *Trainer {
 	cfg := Config{Cell: cell, Vocab: benchVocab, Hidden: h, Layers: layers}
 	p := NewParams[float64](cfg)
 	Init(cfg, p, rand.New(rand.NewPCG(1, 1)), 0)
@@ -18,7 +22,7 @@ func benchTrainer(b *testing.B, cell Cell, h, layers, seq, batch int) *Trainer {
 	for i := range ids {
 		ids[i] = int32(rng.IntN(benchVocab))
 	}
-	tr, err := NewTrainer(cfg, p, TrainConfig{Seq: seq, Batch: batch, Optimizer: "adam", LR: 2e-3, Clip: 5}, streams(ids, batch))
+	tr, err := NewTrainer(cfg, p, TrainConfig{Seq: seq, Batch: batch, Optimizer: "adam", LR: 2e-3, Clip: 5, Float32: f32}, streams(ids, batch))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -26,23 +30,45 @@ func benchTrainer(b *testing.B, cell Cell, h, layers, seq, batch int) *Trainer {
 }
 
 // BenchmarkStep measures training throughput at hidden 128, seq 64 for each cell
-// at batch 1 and 16, in characters per second and GFLOP/s (6 flops per forward
-// multiply-add: forward, and backward's two products).
+// at batch 1 and 16, in float64 and (batch 16) float32, and the larger shape of
+// the speed table (LSTM-256, 2 layers, batch 32), in characters per second and
+// GFLOP/s (6 flops per forward multiply-add: forward, and backward's two
+// products). With -cpu 2 a batch of 16 or more trains in two shards on two cores.
 func BenchmarkStep(b *testing.B) {
+	type shape struct {
+		cell             Cell
+		h, layers, batch int
+		f32              bool
+	}
+	var shapes []shape
 	for _, batch := range []int{1, 16} {
 		for _, cell := range Cells() {
-			b.Run(fmt.Sprintf("%s/H128/B%d", cell, batch), func(b *testing.B) {
-				tr := benchTrainer(b, cell, 128, 1, 64, batch)
-				tr.Step()
-				b.ReportAllocs()
-				for b.Loop() {
-					tr.Step()
-				}
-				chars := float64(64 * batch * b.N)
-				b.ReportMetric(chars/b.Elapsed().Seconds(), "chars/s")
-				b.ReportMetric(chars*6*float64(tr.Config.MACsPerChar())/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
+			shapes = append(shapes, shape{cell, 128, 1, batch, false})
 		}
+	}
+	for _, cell := range Cells() {
+		shapes = append(shapes, shape{cell, 128, 1, 16, true})
+	}
+	shapes = append(shapes, shape{LSTM, 256, 2, 32, false}, shape{LSTM, 256, 2, 32, true})
+	for _, sh := range shapes {
+		name := fmt.Sprintf("%s/H%d/B%d", sh.cell, sh.h, sh.batch)
+		if sh.layers > 1 {
+			name = fmt.Sprintf("%s/H%dx%d/B%d", sh.cell, sh.h, sh.layers, sh.batch)
+		}
+		if sh.f32 {
+			name += "/f32"
+		}
+		b.Run(name, func(b *testing.B) {
+			tr := benchTrainerIn(b, sh.cell, sh.h, sh.layers, 64, sh.batch, sh.f32)
+			tr.Step()
+			b.ReportAllocs()
+			for b.Loop() {
+				tr.Step()
+			}
+			chars := float64(64 * sh.batch * b.N)
+			b.ReportMetric(chars/b.Elapsed().Seconds(), "chars/s")
+			b.ReportMetric(chars*6*float64(tr.Config.MACsPerChar())/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
 	}
 }
 

@@ -114,7 +114,7 @@ type Engine[F Float] struct {
 	dh       []F       // (B, H)
 	dhnext   []F       // (B, H): ∂L/∂h₋₁ flowing to the previous step
 	dcnext   []F       // (B, H): ∂L/∂c₋₁, LSTM
-	scratch  []float64 // (V): exponentials of one row of logits
+	scratch  []float64 // (lossBlock, V): exponentials of rows of logits
 	inTab    []F       // (V, G·H): layer 0's input columns with biases, per token
 	override *Override
 
@@ -136,7 +136,7 @@ func NewEngine[F Float](cfg Config, p, g *Params[F], maxT, b int) *Engine[F] {
 		tape:    make([]layerTape[F], cfg.Layers),
 		x:       make([]int32, maxT*b),
 		logits:  make([]F, maxT*b*v),
-		scratch: make([]float64, v),
+		scratch: make([]float64, lossBlock*v),
 	}
 	if maxT*b >= v {
 		e.inTab = make([]F, v*gh)
@@ -413,24 +413,49 @@ func (e *Engine[F]) LossOver(y []int32, total int) float64 {
 	}
 	sum := 0.0
 	inv := 1 / float64(total)
-	for r, tgt := range y {
-		row := e.logits[r*v : (r+1)*v]
-		lse := e.logSumExp(row)
-		sum += lse - float64(row[tgt])
-		if e.dlogits != nil {
-			d, ex := e.dlogits[r*v:(r+1)*v], e.scratch
+	// Rows in blocks: each row less its maximum, the block exponentiated in one
+	// call, then per row the loss m + log Σ − s_y and the gradient
+	// exp(s − m)/Σ/n − onehot/n from the same exponentials.
+	var ms [lossBlock]float64
+	for r0 := 0; r0 < n; r0 += lossBlock {
+		r1 := min(r0+lossBlock, n)
+		ex := e.scratch[:(r1-r0)*v]
+		for r := r0; r < r1; r++ {
+			row := e.logits[r*v : (r+1)*v]
+			m := math.Inf(-1)
+			for _, s := range row {
+				m = max(m, float64(s))
+			}
+			ms[r-r0] = m
+			x := ex[(r-r0)*v : (r-r0+1)*v]
 			for j, s := range row {
-				ex[j] = float64(s) - lse
+				x[j] = float64(s) - m
 			}
-			kernels.Exp(ex, ex)
-			for j := range d {
-				d[j] = F(ex[j] * inv) // softmax / n
+		}
+		kernels.Exp(ex, ex)
+		for r := r0; r < r1; r++ {
+			x := ex[(r-r0)*v : (r-r0+1)*v]
+			z := 0.0
+			for _, q := range x {
+				z += q
 			}
-			d[tgt] -= F(inv) //   − onehot / n
+			tgt := y[r]
+			lse := ms[r-r0] + math.Log(z)
+			sum += lse - float64(e.logits[r*v+int(tgt)])
+			if e.dlogits != nil {
+				d, k := e.dlogits[r*v:(r+1)*v], inv/z
+				for j, q := range x[:len(d)] {
+					d[j] = F(q * k) // softmax / n
+				}
+				d[tgt] -= F(inv) //   − onehot / n
+			}
 		}
 	}
 	return sum * inv
 }
+
+// lossBlock is how many rows of logits LossOver exponentiates per call.
+const lossBlock = 32
 
 // LossAt returns −log p(y) at step t of stream b of the last Forward, in nats.
 func (e *Engine[F]) LossAt(t, b int, y int32) float64 {
