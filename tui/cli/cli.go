@@ -159,10 +159,87 @@ func newRoot(stdio IO) *cobra.Command {
 		newServeCmd(stdio),
 		newPresetsCmd(stdio),
 	)
+	root.CompletionOptions.HiddenDefaultCmd = true // `rnnscope completion bash` still works
+	fitHelp(root)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(flagError)
+		fitHelp(c)
 	}
 	return root
+}
+
+// fitHelp makes --help read well in a terminal of 80 columns or more. The
+// description is written as paragraphs with line breaks for the source; they
+// are joined so that the help renderer wraps them to the terminal's width. Long
+// flag descriptions are broken into lines: the renderer puts them in a column
+// after the widest flag or command name and keeps one description's lines
+// aligned there.
+func fitHelp(c *cobra.Command) {
+	var paras []string
+	for _, p := range strings.Split(c.Long, "\n\n") {
+		paras = append(paras, strings.Join(strings.Fields(p), " "))
+	}
+	c.Long = strings.Join(paras, "\n\n")
+	col := 0 // the names' width, as the renderer measures it
+	measure := func(f *pflag.Flag) {
+		w := len("--" + f.Name)
+		if f.Shorthand != "" {
+			w += len("-x ")
+		}
+		col = max(col, w)
+	}
+	c.Flags().VisitAll(measure)
+	c.PersistentFlags().VisitAll(measure)
+	for _, sub := range c.Commands() {
+		if !sub.Hidden {
+			col = max(col, len(sub.Use)+len(" [--flags]"))
+		}
+	}
+	width := max(80-4-(col+2)-1, 30)
+	wrap := func(f *pflag.Flag) {
+		if strings.Contains(f.Usage, "\n") {
+			return
+		}
+		room := width
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			room -= len(f.DefValue) + 3 // " (default)" follows the last line
+		}
+		var lines []string
+		line := ""
+		for _, word := range strings.Fields(f.Usage) {
+			// A word too long for a line (a list such as a,b,c) breaks after
+			// its commas.
+			parts := []string{word}
+			if len([]rune(word)) > width {
+				parts = strings.SplitAfter(word, ",")
+			}
+			for i, w := range parts {
+				sep := " "
+				if i > 0 {
+					sep = "" // the rest of the same word
+				}
+				switch {
+				case line == "":
+					line = w
+				case len([]rune(line))+len(sep)+len([]rune(w)) <= width:
+					line += sep + w
+				default:
+					lines = append(lines, line)
+					line = w
+				}
+			}
+		}
+		if len([]rune(line)) > room && len(lines) > 0 || len([]rune(line)) > room && strings.Contains(line, " ") {
+			// the default would run past the edge: move the last word down
+			if i := strings.LastIndexByte(line, ' '); i > 0 {
+				lines = append(lines, line[:i])
+				line = line[i+1:]
+			}
+		}
+		f.Usage = strings.Join(append(lines, line), "\n")
+	}
+	c.Flags().VisitAll(wrap)
+	c.PersistentFlags().VisitAll(wrap)
 }
 
 // IsTerminal reports whether f is a terminal.

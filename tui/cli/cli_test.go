@@ -7,8 +7,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/nets/safetensors"
@@ -332,5 +335,40 @@ func TestProbeCommand(t *testing.T) {
 		if _, errs, code := run(t, "", bad...); code != ExitUsage || strings.Count(errs, "\n") != 1 {
 			t.Errorf("%v: exit %d, stderr %q", bad, code, errs)
 		}
+	}
+}
+
+// TestHelpFitsEightyColumns renders every command's --help and checks that the
+// flag and command lists, which the help renderer does not wrap, fit 80 columns,
+// and that a wrapped flag description keeps its column.
+func TestHelpFitsEightyColumns(t *testing.T) {
+	cmds := []string{"", "train", "sample", "eval", "corpora", "probe", "demo", "lesson", "gradflow", "export", "serve", "presets"}
+	for _, c := range cmds {
+		args := []string{"--help"}
+		if c != "" {
+			args = []string{c, "--help"}
+		}
+		out, _, code := run(t, "", args...)
+		if code != 0 {
+			t.Fatalf("%s --help: status %d", c, code)
+		}
+		list := false
+		for _, line := range strings.Split(out, "\n") {
+			line = strings.TrimRight(line, " ")
+			switch strings.TrimSpace(line) {
+			case "FLAGS", "COMMANDS":
+				list = true
+				continue
+			case "USAGE", "EXAMPLES":
+				list = false
+			}
+			if list && ansi.StringWidth(line) > 80 {
+				t.Errorf("rnnscope %s --help: %d columns: %q", c, ansi.StringWidth(line), line)
+			}
+		}
+	}
+	out, _, _ := run(t, "", "train", "--help")
+	if !regexp.MustCompile(`(?m)^ {4}--corpus +An embedded corpus.*\n {19}\S`).MatchString(out) {
+		t.Errorf("train --help: --corpus's description does not continue in its column:\n%s", out)
 	}
 }

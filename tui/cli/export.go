@@ -60,7 +60,7 @@ func newExportCmd(stdio IO) *cobra.Command {
 	o := &exportOpts{}
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Write slide-ready PNG figures, an HTML page of text coloured by a unit, and CSV/JSONL data",
+		Short: "Figures for slides (PNG), an HTML page, CSV/JSONL data",
 		Long: "Train a network (--steps or --seconds) or load one (--load), probing it every --every\n" +
 			"steps, and write into --out: loss.png (training and held-out loss), gradflow.png\n" +
 			"(gradient left k steps back in rnn, lstm and gru, at initialisation and after\n" +
@@ -84,13 +84,13 @@ func newExportCmd(stdio IO) *cobra.Command {
 	o.trainOpts.register(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&o.out, "out", "", "folder to write into (created if missing)")
-	fs.StringVar(&o.what, "what", strings.Join(exportNames(), ","), "what to write, comma-separated")
+	fs.StringVar(&o.what, "what", "", "what to write, comma-separated, of "+strings.Join(exportNames(), ",")+" (default: all)")
 	fs.StringVar(&o.label, "label", "quote", "the label to trace, shade and follow: one of "+strings.Join(corpora.LabelNames(), ", "))
 	fs.StringVar(&o.unit, "unit", "", "the unit to trace and colour by, such as c17, h3 or \"L2 h3\" (default: the label's best unit)")
 	fs.StringVar(&o.theme, "theme", "light", "colours: "+strings.Join(export.ThemeNames(), ", "))
 	fs.Int64Var(&o.every, "every", 0, "probe every this many training steps for the emergence and held-out curves (0: 24 probes over --steps, or every 200 steps)")
 	fs.IntVar(&o.warmup, "warmup", probe.DefaultWarmup, "held-out characters read before scoring starts")
-	fs.IntVar(&o.scored, "window", probe.DefaultScored, "held-out characters scored (the page shows them all)")
+	fs.IntVar(&o.scored, "window", probe.DefaultScored, "characters of held-out text scored (the page shows them all)")
 	fs.IntVar(&o.lags, "lags", 100, "gradflow.png: lags 0 to this many steps back (1 to 1000)")
 	fs.IntVar(&o.windows, "windows", 16, "gradflow.png: held-out windows averaged over (1 to 256)")
 	fs.BoolVar(&o.compare, "compare-cells", false, "gradflow.png: also train the other two cells as many steps, to compare all three after training")
@@ -104,6 +104,12 @@ func newExportCmd(stdio IO) *cobra.Command {
 // whatList parses --what into a set.
 func (o *exportOpts) whatList() (map[string]bool, error) {
 	set := map[string]bool{}
+	if o.what == "" { // the default: everything
+		for _, w := range exportNames() {
+			set[w] = true
+		}
+		return set, nil
+	}
 	for _, w := range strings.Split(o.what, ",") {
 		w = strings.TrimSpace(w)
 		if !slices.Contains(exportNames(), w) {

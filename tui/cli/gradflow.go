@@ -41,7 +41,7 @@ func newGradflowCmd(stdio IO) *cobra.Command {
 	o := &gradflowOpts{}
 	cmd := &cobra.Command{
 		Use:   "gradflow",
-		Short: "Gradient norm by time lag for rnn, lstm and gru: watch it vanish",
+		Short: "How far back gradients reach in rnn, lstm and gru",
 		Long: "Measure how much of the gradient of the loss at one step reaches the hidden state\n" +
 			"k steps back, ‖∂L_t/∂h_{t−k}‖ / ‖∂L_t/∂h_t‖ for k = 0…--lags, in each cell, on\n" +
 			"windows of held-out text (geometric mean over --windows windows). Each cell starts\n" +

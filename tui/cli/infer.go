@@ -147,7 +147,7 @@ func newEvalCmd(stdio IO) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "eval",
-		Short: "Mean loss of a checkpoint on a corpus (nats/char and bits/char)",
+		Short: "Mean loss of a checkpoint on a corpus, in bits/char",
 		Long: "Read the whole corpus as one stream from h = 0, predicting each character from all\n" +
 			"the characters before it, and print the mean loss. A generated corpus is read from\n" +
 			"its held-out sample. The default corpus is the one the checkpoint was trained on.",

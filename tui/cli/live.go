@@ -98,7 +98,7 @@ func newDemoCmd(stdio IO) *cobra.Command {
 	o := &liveOpts{}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "A scripted tour of every screen, with captions (for recordings)",
+		Short: "A scripted tour of every screen, for recordings",
 		Long: "Play a built-in tour of the live scope: the Scope, Raster, Gates and Gradients\n" +
 			"screens with a caption for each, in about a hundred seconds, then quit. Any\n" +
 			"flag of the live scope applies; --lockstep makes the tour the same on any machine.",
@@ -124,7 +124,7 @@ func newLessonCmd(stdio IO) *cobra.Command {
 	o := &liveOpts{}
 	cmd := &cobra.Command{
 		Use:   "lesson [N]",
-		Short: "Guided lessons through the lecture, 1 to 9, each with a live demonstration",
+		Short: "Nine guided lessons, each a live demonstration",
 		Long: "Walk through the ideas of the lecture behind rnnscope, in order: recurrence and shared\n" +
 			"weights, problem shapes, one-hot characters, truncated BPTT, reading a hidden unit,\n" +
 			"vanishing and exploding gradients, the LSTM, the GRU and why gates fix it. Each lesson\n" +

@@ -101,7 +101,7 @@ func newPresetsCmd(stdio IO) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "presets",
-		Short: "List the presets (--preset NAME sets corpus, cell, size and first screen)",
+		Short: "The presets: corpus, cell, size and screen in one flag",
 		Long: "List the presets: each sets the corpus, the cell, its size and the first screen\n" +
 			"in one flag, for the live scope, demo, train and probe. Flags given as well win\n" +
 			"over the preset's.",

@@ -72,7 +72,7 @@ func newProbeCmd(stdio IO) *cobra.Command {
 	o := &probeOpts{}
 	cmd := &cobra.Command{
 		Use:   "probe",
-		Short: "Rank hidden units against ground-truth labels (quote, if, depth, …)",
+		Short: "Rank hidden units against labels: quote, if, depth, …",
 		Long: "Read held-out text through a model, record every unit of h (and c) at every step,\n" +
 			"and rank the units against per-character labels: |r|, ROC AUC, sign accuracy (does\n" +
 			"the unit literally flip sign?), threshold accuracy, an all-unit readout, and the\n" +
@@ -96,7 +96,7 @@ func newProbeCmd(stdio IO) *cobra.Command {
 	fs.Int64Var(&o.every, "every", 0, "probe every this many training steps, one line each (0: only at the end)")
 	fs.StringVar(&o.dump, "dump", "", "write every step's states, characters and labels to FILE.csv or FILE.jsonl")
 	fs.IntVar(&o.warmup, "warmup", probe.DefaultWarmup, "held-out characters read before scoring starts")
-	fs.IntVar(&o.scored, "window", probe.DefaultScored, "held-out characters scored")
+	fs.IntVar(&o.scored, "window", probe.DefaultScored, "characters of held-out text scored")
 	return cmd
 }
 
