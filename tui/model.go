@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -81,7 +82,8 @@ type Model struct {
 	pausedForLesson bool
 	lesson          *lessonView
 	frames          int
-	steps0          int64 // the run's step when the session started, for --steps
+	adopted         time.Time // when the live snapshot was last taken up
+	steps0          int64     // the run's step when the session started, for --steps
 	script          *scriptPlayer
 	started         time.Time
 	quitting        bool
@@ -207,6 +209,37 @@ func (m *Model) adopt(s *probe.Snapshot) {
 	}
 }
 
+// counterEvery is how often the live screen follows training when all that
+// changed is the counters (step, characters, speed, loss and its curve): a frame
+// in which nothing else changed is then the same as the last, which the renderer
+// skips, so drawing takes less of the CPU that training shares.
+const counterEvery = 200 * time.Millisecond
+
+// beyondCounters reports whether b differs from a in more than the counters.
+func beyondCounters(a, b *probe.Snapshot) bool {
+	if a == nil || b == nil {
+		return true
+	}
+	last := func(s *probe.Snapshot) (probe.Sample, probe.Event) {
+		var sm probe.Sample
+		var ev probe.Event
+		if n := len(s.Samples); n > 0 {
+			sm = s.Samples[n-1]
+		}
+		if n := len(s.Events); n > 0 {
+			ev = s.Events[n-1]
+		}
+		return sm, ev
+	}
+	as, ae := last(a)
+	bs, be := last(b)
+	return a.Rec != b.Rec || a.Report != b.Report || a.Paused != b.Paused || a.LR != b.LR ||
+		a.Temp != b.Temp || a.Override != b.Override || a.Err != b.Err || a.Window != b.Window ||
+		math.Float64bits(a.AblatedLoss) != math.Float64bits(b.AblatedLoss) ||
+		len(a.Samples) != len(b.Samples) || as.Chars != bs.Chars || as.Text != bs.Text ||
+		len(a.Events) != len(b.Events) || ae.Chars != be.Chars || ae.Text != be.Text
+}
+
 // Update routes every message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -229,8 +262,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.frames++
 		m.stepLesson()
 		if m.cfg.Live != nil {
-			if s := m.cfg.Live.Latest(); s != m.snap {
+			if s := m.cfg.Live.Latest(); s != m.snap && (s.Paused || beyondCounters(m.snap, s) || time.Since(m.adopted) >= counterEvery) {
 				m.adopt(s)
+				m.adopted = time.Now()
 			}
 		}
 		if cmd := m.afterFrame(); cmd != nil {

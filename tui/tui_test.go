@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -322,5 +323,32 @@ func BenchmarkView(b *testing.B) {
 				_ = m.View()
 			}
 		})
+	}
+}
+
+// TestCountersAloneWaitForTheNextCounterFrame checks which snapshot changes the
+// live screen takes up at once and which wait for the next counter frame.
+func TestCountersAloneWaitForTheNextCounterFrame(t *testing.T) {
+	a := &probe.Snapshot{Step: 10, Chars: 10240, CharsPerSec: 1e5, Loss: 2, AblatedLoss: math.NaN(),
+		Samples: []probe.Sample{{Chars: 5, Text: "x"}}}
+	b := *a
+	b.Step, b.Chars, b.CharsPerSec, b.Loss = 11, 11264, 1.1e5, 1.9
+	if beyondCounters(a, &b) {
+		t.Fatal("a snapshot that only moved the counters counts as a change")
+	}
+	for name, change := range map[string]func(s *probe.Snapshot){
+		"pause":   func(s *probe.Snapshot) { s.Paused = true },
+		"probe":   func(s *probe.Snapshot) { s.Report = &probe.Report{} },
+		"sample":  func(s *probe.Snapshot) { s.Samples = []probe.Sample{{Chars: 6, Text: "y"}} },
+		"event":   func(s *probe.Snapshot) { s.Events = []probe.Event{{Text: "c1 now tracks quote"}} },
+		"lr":      func(s *probe.Snapshot) { s.LR = 1 },
+		"clamp":   func(s *probe.Snapshot) { s.Override = &nets.Override{} },
+		"ablated": func(s *probe.Snapshot) { s.AblatedLoss = 2.5 },
+	} {
+		c := b
+		change(&c)
+		if !beyondCounters(a, &c) {
+			t.Errorf("%s: not taken up at once", name)
+		}
 	}
 }
