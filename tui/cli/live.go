@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,6 +165,7 @@ func runLive(ctx context.Context, cmd *cobra.Command, stdio IO, o *liveOpts) err
 	if !stdio.OutTTY {
 		return usageError{errNoTerminal}
 	}
+	uiThread(stdio)
 	var script []tui.Action
 	if o.demo {
 		script = tui.DemoScript()
@@ -248,4 +250,21 @@ func runLive(ctx context.Context, cmd *cobra.Command, stdio IO, o *liveOpts) err
 		fmt.Fprintf(stdio.Err, "rnnscope: saved %s (step %s)\n", o.save, group(s.trainer.Steps))
 	}
 	return nil
+}
+
+// uiThread gives the screen a scheduler slot of its own. Training keeps every
+// core busy with its two shards; with one slot per core, a key press or a frame
+// waited for a shard to pause (up to two frames, measured in tmux). One slot more
+// than cores lets the operating system run the screen at once, at no measured
+// cost to training, whose results do not depend on the number of slots. An
+// explicit GOMAXPROCS is left alone.
+func uiThread(stdio IO) {
+	for _, kv := range stdio.Env {
+		if strings.HasPrefix(kv, "GOMAXPROCS=") {
+			return
+		}
+	}
+	if runtime.GOMAXPROCS(0) == runtime.NumCPU() {
+		runtime.GOMAXPROCS(runtime.NumCPU() + 1)
+	}
 }
