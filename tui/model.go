@@ -684,12 +684,24 @@ func (m Model) render() string {
 	if l.tooSmall {
 		return tooSmall(m.cat, m.w, m.h)
 	}
+	tabs, header, help := m.tabsView(), m.headerView(), m.helpLine()
+	if m.screen == screenRaster && !m.showHelp {
+		// The heatmap goes straight into the frame.
+		var b strings.Builder
+		b.Grow(len(tabs) + len(header) + len(help) + 3)
+		b.WriteString(tabs)
+		b.WriteByte('\n')
+		b.WriteString(header)
+		b.WriteByte('\n')
+		m.rasterInto(&b, l.body)
+		b.WriteByte('\n')
+		b.WriteString(help)
+		return b.String()
+	}
 	var body string
 	switch m.screen {
 	case screenScope:
 		body = m.scopeView()
-	case screenRaster:
-		body = m.rasterView(l.body)
 	case screenGradients:
 		body = m.gradientsView(l.body)
 	case screenGates:
@@ -700,7 +712,6 @@ func (m Model) render() string {
 	if m.showHelp {
 		body = m.helpView(l.body)
 	}
-	tabs, header, help := m.tabsView(), m.headerView(), m.helpLine()
 	var b strings.Builder
 	b.Grow(len(tabs) + len(header) + len(body) + len(help) + 3)
 	for i, part := range []string{tabs, header, body, help} {

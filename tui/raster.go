@@ -193,10 +193,19 @@ func (m Model) rasterHit(x, y int) (probe.Unit, bool) {
 // when there is room; two units per text row in half blocks when there is not
 // and the colour map can), then the text and the chosen label's band.
 func (m Model) rasterView(r rect) string {
+	var b strings.Builder
+	m.rasterInto(&b, r)
+	return b.String()
+}
+
+// rasterInto writes the Raster screen's body into out: the frame's builder, so
+// that the heatmap, the largest frame rnnscope draws, is not copied again.
+func (m Model) rasterInto(out *strings.Builder, r rect) {
 	st := m.st
 	s := m.snap
 	if s == nil || s.Rec == nil {
-		return fit([]string{st.Muted.Render(m.tr("waiting for the first probe…"))}, r.w, r.h)
+		out.WriteString(fit([]string{st.Muted.Render(m.tr("waiting for the first probe…"))}, r.w, r.h))
+		return
 	}
 	rec := s.Rec
 	T, H := rec.T, s.Config.Hidden
@@ -212,7 +221,8 @@ func (m Model) rasterView(r rect) string {
 		}
 	}
 	if acts == nil {
-		return fit([]string{st.Muted.Render(m.tr("nothing recorded for %s of this layer", kind))}, r.w, r.h)
+		out.WriteString(fit([]string{st.Muted.Render(m.tr("nothing recorded for %s of this layer", kind))}, r.w, r.h))
+		return
 	}
 	order, byR := m.rasterOrder(layer, cell)
 	lr := m.board()
@@ -239,7 +249,6 @@ func (m Model) rasterView(r rect) string {
 	from, n := m.rasterSpan(cw)
 	scale := rasterScale(acts, T, from, n)
 
-	var out strings.Builder
 	lines := 0
 	line := func(s string) {
 		if lines >= r.h {
@@ -337,7 +346,7 @@ func (m Model) rasterView(r rect) string {
 				out.WriteString(strings.Repeat(" ", col))
 			}
 		}
-		pen := div.Pen(&out)
+		pen := div.Pen(out)
 		top := acts[units[0]*T+from : units[0]*T+from+n]
 		switch {
 		case per == 1 && tall > 1 && row%tall == tall-1 && div.HalfBlocks():
@@ -404,5 +413,4 @@ func (m Model) rasterView(r rect) string {
 	for lines < r.h {
 		line("")
 	}
-	return out.String()
 }
