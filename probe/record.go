@@ -8,6 +8,8 @@ package probe
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/nets/kernels"
@@ -119,12 +121,25 @@ type Recorder struct {
 }
 
 // passRecorder runs the network in precision F and keeps its scratch buffers.
+// Two engines take turns: while one runs the next chunk of text, the chunk the
+// other ran is copied into the recording (on another core when there is one).
 type passRecorder[F nets.Float] struct {
 	cfg   nets.Config
 	p     *nets.Params[F] // nil: the caller's float64 weights, read directly
-	eng   *nets.Engine[F]
+	eng   [2]*nets.Engine[F]
 	st    *nets.State[F]
 	probs []float64
+}
+
+func newPassRecorder[F nets.Float](cfg nets.Config, p *nets.Params[F], own bool) *passRecorder[F] {
+	pr := &passRecorder[F]{cfg: cfg, st: nets.NewState[F](cfg, 1), probs: make([]float64, recordChunk*cfg.Vocab)}
+	if own {
+		pr.p = p
+	}
+	for i := range pr.eng {
+		pr.eng[i] = nets.NewEngine(cfg, p, nil, recordChunk, 1)
+	}
+	return pr
 }
 
 // recordChunk is how many steps the recorder runs per forward pass.
@@ -133,17 +148,12 @@ const recordChunk = 1024
 // NewRecorder records the network with weights p (read at each Record, so it
 // follows training); vocab maps token ids to characters.
 func NewRecorder(cfg nets.Config, p *nets.Params[float64], vocab []rune) *Recorder {
-	p32 := nets.NewParams[float32](cfg)
-	return &Recorder{p: p, vocab: vocab, r32: &passRecorder[float32]{cfg: cfg, p: p32,
-		eng: nets.NewEngine(cfg, p32, nil, recordChunk, 1), st: nets.NewState[float32](cfg, 1),
-		probs: make([]float64, recordChunk*cfg.Vocab)}}
+	return &Recorder{p: p, vocab: vocab, r32: newPassRecorder(cfg, nets.NewParams[float32](cfg), true)}
 }
 
 // newExactRecorder records in float64, bit for bit what the engine computes.
 func newExactRecorder(cfg nets.Config, p *nets.Params[float64], vocab []rune) *Recorder {
-	return &Recorder{p: p, vocab: vocab, r64: &passRecorder[float64]{cfg: cfg,
-		eng: nets.NewEngine(cfg, p, nil, recordChunk, 1), st: nets.NewState[float64](cfg, 1),
-		probs: make([]float64, recordChunk*cfg.Vocab)}}
+	return &Recorder{p: p, vocab: vocab, r64: newPassRecorder(cfg, p, false)}
 }
 
 // Record reads ids from the zero state, the first warmup of them unscored, and
@@ -202,63 +212,103 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 		}
 	}
 	perLayer := len(r.Saturation) / max(cfg.Layers, 1)
-	pr.eng.SetOverride(o)
-	defer pr.eng.SetOverride(nil)
+	for _, e := range pr.eng {
+		e.SetOverride(o)
+	}
+	defer func() {
+		for _, e := range pr.eng {
+			e.SetOverride(nil)
+		}
+	}()
 	pr.st.Reset()
-	// After each chunk the engine's time-major tape is transposed, block by
-	// block, into the unit-major recording.
+	// copyOut moves one chunk from its engine into the recording: the
+	// time-major tape transposed, block by block, into the unit-major series;
+	// the gate counts; the next-character probabilities. Chunks write disjoint
+	// steps, and only one copyOut runs at a time.
 	probs := pr.probs
-	for base := 0; base < len(ids); base += recordChunk {
+	copyOut := func(e *nets.Engine[F], base int, x []int32) {
+		from0 := max(warmup-base, 0) // steps from0… of this chunk are scored, at recording steps t0…
+		if from0 >= len(x) {
+			return
+		}
+		t0, n := base+from0-warmup, len(x)-from0
+		for l := range cfg.Layers {
+			th, tc, tg := e.Tape(l)
+			transpose(r.Groups[l].Acts, T, t0, th[from0*h:], n, h)
+			if tc != nil {
+				transpose(r.Groups[cfg.Layers+l].Acts, T, t0, tc[from0*h:], n, h)
+			}
+			if perLayer > 0 {
+				sat := r.Saturation[l*perLayer : (l+1)*perLayer]
+				countSaturation(sat, satOf, tg[from0*gh:(from0+n)*gh], h)
+			}
+		}
+		// The scores less each row's maximum, exponentiated in one call.
+		V := cfg.Vocab
+		ex := probs[:n*V]
+		for k := from0; k < len(x); k++ {
+			row := e.Logits(k, 0)
+			m := row[0]
+			for _, v := range row {
+				m = max(m, v)
+			}
+			d := ex[(k-from0)*V : (k-from0+1)*V]
+			for i, v := range row {
+				d[i] = float64(v - m)
+			}
+		}
+		kernels.Exp(ex, ex)
+		for k := from0; k < len(x); k++ {
+			t := base + k - warmup
+			d := ex[(k-from0)*V : (k-from0+1)*V]
+			sum := 0.0
+			for _, v := range d {
+				sum += v
+			}
+			r.Top[t] = topK(d, sum, vocab)
+			if g := base + k + 1; g < len(ids) {
+				r.Loss[t] = math.Log(sum) - math.Log(d[ids[g]])
+			} else {
+				r.Loss[t] = math.NaN()
+			}
+		}
+	}
+	type chunk struct {
+		e    int
+		base int
+		x    []int32
+	}
+	var jobs chan chunk
+	var free [2]chan struct{} // an engine whose last chunk has been copied out
+	var wg sync.WaitGroup
+	if runtime.GOMAXPROCS(0) > 1 {
+		jobs = make(chan chunk, 1)
+		for i := range free {
+			free[i] = make(chan struct{}, 1)
+			free[i] <- struct{}{}
+		}
+		wg.Go(func() {
+			for c := range jobs {
+				copyOut(pr.eng[c.e], c.base, c.x)
+				free[c.e] <- struct{}{}
+			}
+		})
+	}
+	for k, base := 0, 0; base < len(ids); k, base = k+1, base+recordChunk {
 		x := ids[base:min(base+recordChunk, len(ids))]
-		pr.eng.Forward(x, pr.st)
-		// Steps from0… of this chunk are scored, at recording steps t0…
-		if from0 := max(warmup-base, 0); from0 < len(x) {
-			t0, n := base+from0-warmup, len(x)-from0
-			for l := range cfg.Layers {
-				th, tc, tg := pr.eng.Tape(l)
-				transpose(r.Groups[l].Acts, T, t0, th[from0*h:], n, h)
-				if tc != nil {
-					transpose(r.Groups[cfg.Layers+l].Acts, T, t0, tc[from0*h:], n, h)
-				}
-				if perLayer > 0 {
-					sat := r.Saturation[l*perLayer : (l+1)*perLayer]
-					countSaturation(sat, satOf, tg[from0*gh:(from0+n)*gh], h)
-				}
-			}
+		if jobs == nil { // one core: one engine, whose tape stays in cache
+			pr.eng[0].Forward(x, pr.st)
+			copyOut(pr.eng[0], base, x)
+			continue
 		}
-		// Next-character probabilities of the scored steps: the chunk's scores
-		// less each row's maximum, exponentiated in one call.
-		from0 := max(warmup-base, 0)
-		if from0 < len(x) {
-			V := cfg.Vocab
-			ex := probs[:(len(x)-from0)*V]
-			for k := from0; k < len(x); k++ {
-				row := pr.eng.Logits(k, 0)
-				m := row[0]
-				for _, v := range row {
-					m = max(m, v)
-				}
-				e := ex[(k-from0)*V : (k-from0+1)*V]
-				for i, v := range row {
-					e[i] = float64(v - m)
-				}
-			}
-			kernels.Exp(ex, ex)
-			for k := from0; k < len(x); k++ {
-				t := base + k - warmup
-				e := ex[(k-from0)*V : (k-from0+1)*V]
-				sum := 0.0
-				for _, v := range e {
-					sum += v
-				}
-				r.Top[t] = topK(e, sum, vocab)
-				if g := base + k + 1; g < len(ids) {
-					r.Loss[t] = math.Log(sum) - math.Log(e[ids[g]])
-				} else {
-					r.Loss[t] = math.NaN()
-				}
-			}
-		}
+		i := k % 2
+		<-free[i]
+		pr.eng[i].Forward(x, pr.st)
+		jobs <- chunk{i, base, x}
+	}
+	if jobs != nil {
+		close(jobs)
+		wg.Wait()
 	}
 	for i := range r.Saturation {
 		s := &r.Saturation[i]
