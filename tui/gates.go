@@ -10,6 +10,7 @@ import (
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 // gateMeaning names a sigmoid gate and says what it does when open (near 1) and
@@ -55,21 +56,21 @@ func (m Model) gatesView(r rect) string {
 	st := m.st
 	s := m.snap
 	if s == nil || s.Report == nil {
-		return fit([]string{st.Muted.Render(m.tr("waiting for the first probe…"))}, r.w, r.h)
+		return cells.Fit([]string{st.Muted.Render(m.tr("waiting for the first probe…"))}, r.w, r.h)
 	}
 	if s.Config.Cell == nets.RNN {
 		lines := m.caption(firstFit(r.w,
 			m.tr("Gates are the sigmoid switches of an LSTM or a GRU: how often each one is shut or wide open."),
 			m.tr("Gates are the sigmoid switches of an LSTM or a GRU.")))
 		lines = append(lines, "")
-		for _, ln := range wrap(m.tr("A vanilla RNN has no gates: switch to --cell lstm or gru to see them."), r.w, 2) {
+		for _, ln := range cells.Wrap(m.tr("A vanilla RNN has no gates: switch to --cell lstm or gru to see them."), r.w, 2) {
 			lines = append(lines, st.Title.Render(ln))
 		}
 		lines = append(lines, "")
-		lines = append(lines, wrap(m.tr("Its state is h = tanh(W_hh h₋₁ + W_ih x + b): the same W_hh multiplies in at every step, "+
+		lines = append(lines, cells.Wrap(m.tr("Its state is h = tanh(W_hh h₋₁ + W_ih x + b): the same W_hh multiplies in at every step, "+
 			"so gradients from far back shrink or grow exponentially (3 Gradients shows it). "+
 			"An LSTM's forget gate and a GRU's update gate choose, unit by unit and step by step, what to keep."), r.w, 5)...)
-		return fit(lines, r.w, r.h)
+		return cells.Fit(lines, r.w, r.h)
 	}
 	layer := m.sel.pinned.Layer
 	var sats []*probe.Saturation
@@ -79,7 +80,7 @@ func (m Model) gatesView(r rect) string {
 		}
 	}
 	if len(sats) == 0 {
-		return fit([]string{st.Muted.Render(m.tr("no gate statistics for layer %d yet", layer+1))}, r.w, r.h)
+		return cells.Fit([]string{st.Muted.Render(m.tr("no gate statistics for layer %d yet", layer+1))}, r.w, r.h)
 	}
 
 	lines := m.caption(firstFit(r.w,
@@ -114,7 +115,7 @@ func (m Model) gatesView(r rect) string {
 			if i < len(panels) {
 				p = panels[i]
 			}
-			blocks[i] = fit(p, pw, h)
+			blocks[i] = cells.Fit(p, pw, h)
 		}
 		rest := strings.Repeat(" ", r.w-cols*pw-(cols-1))
 		for _, row := range strings.Split(hjoin(" ", blocks...), "\n") {
@@ -131,7 +132,7 @@ func (m Model) gatesView(r rect) string {
 			out.WriteByte('\n')
 		}
 		if !exact {
-			s = pad(s, r.w)
+			s = cells.Pad(s, r.w)
 		}
 		out.WriteString(s)
 		n++
@@ -239,22 +240,22 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 	// The saturation plot: x = share of time below 0.1, y = share above 0.9.
 	pinX, pinRow := -1, -1
 	if plotH > 0 {
-		c := newCanvas(plotW, plotH)
+		c := cells.NewCanvas(plotW, plotH)
 		px, py := 2*plotW, 4*plotH
 		sy := scaler{lo: 0, hi: 1, px: py}
 		sx := func(v float64) int { return int(math.Round(min(max(v, 0), 1) * float64(px-1))) }
 		for y := range plotH { // the diagonal x + y = 1 (no time in between), a dot a row
 			v := 1 - float64(4*y+2)/float64(py-1) // the row's middle, as a share open
-			c.rule[y*c.w+min(sx(1-v)/2, c.w-1)] = true
+			c.RuleCell(min(sx(1-v)/2, plotW-1), y)
 		}
 		for u := range units {
 			if u != pin {
-				c.dot(sx(sat.Low[u]), sy.y(sat.High[u]), 0)
+				c.Dot(sx(sat.Low[u]), sy.y(sat.High[u]), 0)
 			}
 		}
 		if pin >= 0 {
 			x, y := sx(sat.Low[pin]), sy.y(sat.High[pin])
-			c.dot(x, y, 1)
+			c.Dot(x, y, 1)
 			pinX, pinRow = x/2, y/4
 		}
 		series := themes.LSTM
@@ -268,12 +269,13 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 		}
 		pinPrefix := pinStyle.String()
 		rule := st.Grid.Render("·")
-		body := c.render(func(s int) string {
+		body := c.Render(func(s int) string {
 			if s == 1 {
 				return pinPrefix
 			}
 			return dotPrefix
 		}, "·", func(string) string { return rule })
+
 		axis := st.Grid.Render("│")
 		one, zero := st.Muted.Render("1"), st.Muted.Render("0")
 		for i, ln := range body {
@@ -383,7 +385,7 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 			if len(us) == 0 {
 				return []string{st.Label.Render(what + ": " + m.tr("none"))}
 			}
-			ls := wrap(what+": "+strings.Join(us, " "), w, (left-1)/2)
+			ls := cells.Wrap(what+": "+strings.Join(us, " "), w, (left-1)/2)
 			for i := range ls {
 				ls[i] = st.Label.Render(ls[i])
 			}

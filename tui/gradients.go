@@ -14,6 +14,7 @@ import (
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 // The Gradients screen: a vanilla RNN, an LSTM and a GRU trained side by side by
@@ -86,10 +87,10 @@ func (m Model) gradientsView(r rect) string {
 			msg = m.tr("Press 3 to start the three networks; the main run pauses while they train (space on " +
 				"the Scope screen resumes it).")
 		}
-		for _, ln := range wrap(msg, r.w, r.h-2) {
+		for _, ln := range cells.Wrap(msg, r.w, r.h-2) {
 			lines = append(lines, st.Text.Render(ln))
 		}
-		return fit(lines, r.w, r.h)
+		return cells.Fit(lines, r.w, r.h)
 	}
 	return m.trioView(m.trio.Latest(), r)
 }
@@ -102,7 +103,7 @@ func (m Model) trioView(s *probe.TrioSnapshot, r rect) string {
 		if s.Err != "" {
 			msg = m.tr("the comparison could not start: %s", s.Err)
 		}
-		return fit([]string{st.Warn.Render(msg)}, r.w, r.h)
+		return cells.Fit([]string{st.Warn.Render(msg)}, r.w, r.h)
 	}
 	// Each part is cut or extended to its rows; each line is padded once, at the end.
 	l := gradientsLayout(r.w, r.h, m.captions)
@@ -121,7 +122,7 @@ func (m Model) trioView(s *probe.TrioSnapshot, r rect) string {
 			[]string{""},
 			m.gradNotes(s, l.rightW, l.notes)), h)
 		for i := range h {
-			out = append(out, pad(left[i], l.leftW)+"  "+pad(right[i], l.rightW))
+			out = append(out, cells.Pad(left[i], l.leftW)+"  "+cells.Pad(right[i], l.rightW))
 		}
 	} else {
 		plot, under := m.ratioPlot(s, r.w, l.ratio)
@@ -134,11 +135,11 @@ func (m Model) trioView(s *probe.TrioSnapshot, r rect) string {
 			out = append(out, m.radiusNote(s, r.w))
 		}
 		for i := range out {
-			out[i] = pad(out[i], r.w)
+			out[i] = cells.Pad(out[i], r.w)
 		}
 	}
 	if l.caption > 0 && l.wide {
-		out[0] = pad(out[0], r.w)
+		out[0] = cells.Pad(out[0], r.w)
 	}
 	out = gradRows(out, r.h-l.footer)
 	for i := range out {
@@ -146,7 +147,7 @@ func (m Model) trioView(s *probe.TrioSnapshot, r rect) string {
 			out[i] = strings.Repeat(" ", r.w)
 		}
 	}
-	return strings.Join(append(out, pad(m.gradFooter(s, r.w), r.w)), "\n")
+	return strings.Join(append(out, cells.Pad(m.gradFooter(s, r.w), r.w)), "\n")
 }
 
 // gradRows cuts lines to h, or extends them with empty lines to h.
@@ -240,20 +241,10 @@ func decadeLabel(e int) string {
 // gradPlot is a braille plot with glyph markers on top of the curves (the only
 // distinction between series in mono) and vertical reference lines.
 type gradPlot struct {
-	c     *canvas
-	marks []int8 // per cell: the series whose glyph is drawn there, −1 none
-	vrule []bool // per cell: crossed by a vertical reference line
+	c *cells.Canvas
 }
 
-func newGradPlot(w, h int) *gradPlot {
-	p := &gradPlot{c: newCanvas(w, h)}
-	p.marks = make([]int8, p.c.w*p.c.h)
-	p.vrule = make([]bool, p.c.w*p.c.h)
-	for i := range p.marks {
-		p.marks[i] = -1
-	}
-	return p
-}
+func newGradPlot(w, h int) *gradPlot { return &gradPlot{c: cells.NewCanvas(w, h)} }
 
 // trace draws series s through ys, one pixel row per pixel column (−1: no
 // value), joining neighbouring columns.
@@ -265,79 +256,32 @@ func (p *gradPlot) trace(s int, ys []int) {
 			continue
 		}
 		if prev >= 0 {
-			p.c.line(x-1, prev, x, y, s)
+			p.c.Line(x-1, prev, x, y, s)
 		} else {
-			p.c.dot(x, y, s)
+			p.c.Dot(x, y, s)
 		}
 		prev = y
 	}
 }
 
-// markers puts series s's glyph on its curve every `every` cells, starting at
-// cell `first`, so that series staggered by first never share a cell.
-func (p *gradPlot) markers(s int, ys []int, first, every int) {
-	for cx := first; cx < p.c.w; cx += every {
+// markers puts a series' glyph mark on its curve every `every` cells, starting
+// at cell `first`, so that series staggered by first never share a cell.
+func (p *gradPlot) markers(mark string, ys []int, first, every int) {
+	w, _ := p.c.Size()
+	for cx := first; cx < w; cx += every {
 		if y := ys[min(2*cx, len(ys)-1)]; y >= 0 {
-			p.marks[(y/4)*p.c.w+cx] = int8(s)
+			p.c.MarkCell(cx, y/4, mark)
 		}
 	}
 }
 
 // vline marks column cx with a vertical reference line.
-func (p *gradPlot) vline(cx int) {
-	if cx < 0 || cx >= p.c.w {
-		return
-	}
-	for y := range p.c.h {
-		p.vrule[y*p.c.w+cx] = true
-	}
-}
+func (p *gradPlot) vline(cx int) { p.c.VRule(cx) }
 
 // render writes the plot: markers, then braille in each series' colour, then
 // the reference lines where nothing else is.
 func (p *gradPlot) render(st *themes.Styles, series func(s int) themes.Series) []string {
-	c := p.c
-	lines := make([]string, c.h)
-	rule := st.Grid.Render("┊")
-	var b strings.Builder
-	for y := range c.h {
-		b.Reset()
-		cur := ""
-		flush := func() {
-			if cur != "" {
-				b.WriteString(ansi.ResetStyle)
-				cur = ""
-			}
-		}
-		for x := range c.w {
-			i := y*c.w + x
-			switch {
-			case p.marks[i] >= 0:
-				flush()
-				b.WriteString(series(int(p.marks[i])).Mark)
-			case c.bits[i] != 0:
-				pre := ""
-				if c.series[i] >= 0 {
-					pre = series(int(c.series[i])).Prefix
-				}
-				if pre != cur {
-					flush()
-					b.WriteString(pre)
-					cur = pre
-				}
-				b.WriteRune(rune(0x2800 + int(c.bits[i])))
-			case p.vrule[i]:
-				flush()
-				b.WriteString(rule)
-			default:
-				flush()
-				b.WriteByte(' ')
-			}
-		}
-		flush()
-		lines[y] = b.String()
-	}
-	return lines
+	return p.c.Render(func(s int) string { return series(s).Prefix }, "┊", func(g string) string { return st.Grid.Render(g) })
 }
 
 // trioDrawOrder is the order the cells are drawn in: the LSTM last, on top.
@@ -426,14 +370,14 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 			ys[x] = yOf((1-f)*math.Log10(c.Flow.Ratio[k0]) + f*math.Log10(c.Flow.Ratio[k0+1]))
 		}
 		p.trace(int(cell), ys)
-		p.markers(int(cell), ys, every/4+int(cell)*every/3, every)
+		p.markers(m.cellSeries(cell).Mark, ys, every/4+int(cell)*every/3, every)
 	}
 	body := p.render(st, func(i int) themes.Series { return m.cellSeries(nets.Cell(i)) })
 	// Where the BPTT rule is, say so in the top row if it is free.
 	if s.Seq > 0 && s.Seq <= K {
 		note := " " + m.tr("beyond seq %d", s.Seq)
 		cx := xOf(float64(s.Seq))/2 + 1
-		if plotFree(p, 0, cx, ansi.StringWidth(note)) {
+		if p.c.Free(cx, 0, ansi.StringWidth(note)) {
 			body[0] = overlayAt(body[0], cx, st.Muted.Render(note))
 		}
 	}
@@ -506,19 +450,6 @@ func decadeAxis(rows, hiE, loE int) (used, step, bottom int) {
 		}
 	}
 	return rows, step, hiE - (span+step-1)/step*step
-}
-
-// plotFree reports whether cells x…x+n−1 of plot row y hold nothing.
-func plotFree(p *gradPlot, y, x, n int) bool {
-	if x < 0 || x+n > p.c.w {
-		return false
-	}
-	for i := y*p.c.w + x; i < y*p.c.w+x+n; i++ {
-		if p.c.bits[i] != 0 || p.marks[i] >= 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // overlayAt writes s over line from cell x on, keeping what is on either side.
@@ -644,7 +575,7 @@ func (m Model) lossPlot(s *probe.TrioSnapshot, w, h int) []string {
 			}
 		}
 		p.trace(int(cell), ys)
-		p.markers(int(cell), ys, every/4+int(cell)*every/3, every)
+		p.markers(m.cellSeries(cell).Mark, ys, every/4+int(cell)*every/3, every)
 	}
 	body := p.render(st, func(i int) themes.Series { return m.cellSeries(nets.Cell(i)) })
 	out := make([]string, 0, h)
@@ -676,8 +607,8 @@ func (m Model) lossPlot(s *probe.TrioSnapshot, w, h int) []string {
 func (m Model) trioTable(s *probe.TrioSnapshot, w int) []string {
 	st := m.st
 	k1, k2 := min(25, s.Lags), min(50, s.Lags)
-	head := pad("", 13) + " " + alignRight(fmt.Sprintf("k = %d", k1), 8) + " " + alignRight(fmt.Sprintf("k = %d", k2), 8) +
-		"  " + pad("σ_max(W_hh)", 14) + " " + pad(m.tr("clipped"), 14) + " " + m.tr("loss")
+	head := cells.Pad("", 13) + " " + alignRight(fmt.Sprintf("k = %d", k1), 8) + " " + alignRight(fmt.Sprintf("k = %d", k2), 8) +
+		"  " + cells.Pad("σ_max(W_hh)", 14) + " " + cells.Pad(m.tr("clipped"), 14) + " " + m.tr("loss")
 	out := []string{st.Label.Render(head)}
 	for _, c := range s.Cells {
 		sr := m.cellSeries(c.Cell)
@@ -701,7 +632,7 @@ func (m Model) trioTable(s *probe.TrioSnapshot, w int) []string {
 		if !math.IsNaN(c.Loss) {
 			loss = m.tr("%.2f bpc", c.Loss/math.Ln2)
 		}
-		name := sr.Mark + " " + sr.Style.Render(pad(m.cat.trioName(c, nameCompact), 11))
+		name := sr.Mark + " " + sr.Style.Render(cells.Pad(m.cat.trioName(c, nameCompact), 11))
 		out = append(out, name+st.Value.Render(fmt.Sprintf(" %8s %8s", r1, r2))+"  "+
 			st.Text.Render(fmt.Sprintf("%-14s ", sigma))+clipped+" "+st.Text.Render(loss))
 	}
@@ -826,7 +757,7 @@ func (m Model) gradNotes(s *probe.TrioSnapshot, w, h int) []string {
 	}
 	out := []string{st.Title.Render(m.tr("Reading it"))}
 	for _, n := range notes {
-		for i, ln := range wrap(n, w-2, 4) {
+		for i, ln := range cells.Wrap(n, w-2, 4) {
 			if i > 0 {
 				ln = "  " + ln
 			}
@@ -837,7 +768,7 @@ func (m Model) gradNotes(s *probe.TrioSnapshot, w, h int) []string {
 		out = append(out, "", st.Title.Render(m.tr("Events")))
 		for i := len(s.Events) - 1; i >= 0 && len(out) < h; i-- {
 			e := s.Events[i]
-			for _, ln := range wrap(m.cat.event(e), w, 2) {
+			for _, ln := range cells.Wrap(m.cat.event(e), w, 2) {
 				if e.Warn {
 					out = append(out, st.Warn.Render(ln))
 				} else {
@@ -898,7 +829,7 @@ func (m Model) gradFooter(s *probe.TrioSnapshot, w int) string {
 			return l + strings.Repeat(" ", gap) + kk
 		}
 	}
-	return pad(lefts[len(lefts)-1]+"  "+keys[len(keys)-1], w)
+	return cells.Pad(lefts[len(lefts)-1]+"  "+keys[len(keys)-1], w)
 }
 
 // trioErr is why the comparison stopped, in the session's language: the

@@ -23,6 +23,7 @@ import (
 	"github.com/rnnscope/rnnscope/corpora"
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func TestLangFromEnv(t *testing.T) {
@@ -601,7 +602,7 @@ func TestWideCharactersKeepCellWidths(t *testing.T) {
 	if got := alignRight("비트", 6); got != "  비트" {
 		t.Errorf("alignRight: %q", got)
 	}
-	if got := pad("들여쓰기 깊이", 7); ansi.StringWidth(got) != 7 {
+	if got := cells.Pad("들여쓰기 깊이", 7); ansi.StringWidth(got) != 7 {
 		t.Errorf("pad: %q is %d cells", got, ansi.StringWidth(got))
 	}
 	out := tooSmall(newCatalog(LangKorean), 40, 10)

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/rnnscope/rnnscope/tui/cells"
 	"github.com/rnnscope/rnnscope/tui/lessons"
 )
 
@@ -97,7 +98,7 @@ func (m *Model) lessonKey(msg tea.KeyPressMsg) bool {
 func (m Model) lessonsView(r rect) string {
 	lv := m.lesson
 	if lv == nil || lv.demo == nil { // setScreen opens the lesson before it shows
-		return fit(nil, r.w, r.h)
+		return cells.Fit(nil, r.w, r.h)
 	}
 	return lessons.Page(lv.all[lv.idx], lv.demo, r.w, r.h, m.st, m.lessonLang(), lv.textRows)
 }
@@ -115,5 +116,5 @@ func (m Model) lessonHelp() string {
 	}
 	parts = append(parts, m.st.HelpKey.Render("tab")+" "+m.st.HelpDesc.Render(m.tr("next screen")),
 		m.st.HelpKey.Render("q")+" "+m.st.HelpDesc.Render(m.tr("quit")))
-	return pad(strings.Join(parts, m.st.HelpSep.Render(" • ")), m.w)
+	return cells.Pad(strings.Join(parts, m.st.HelpSep.Render(" • ")), m.w)
 }

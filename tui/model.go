@@ -16,6 +16,7 @@ import (
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 // selection is what the user has chosen to look at.
@@ -738,5 +739,5 @@ func tooSmall(c *catalog, w, h int) string {
 	for _, s := range lines {
 		out = append(out, strings.Repeat(" ", max((w-ansi.StringWidth(s))/2, 0))+s)
 	}
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 // rasterView is the Raster screen's own state.
@@ -204,7 +205,7 @@ func (m Model) rasterInto(out *strings.Builder, r rect) {
 	st := m.st
 	s := m.snap
 	if s == nil || s.Rec == nil {
-		out.WriteString(fit([]string{st.Muted.Render(m.tr("waiting for the first probe…"))}, r.w, r.h))
+		out.WriteString(cells.Fit([]string{st.Muted.Render(m.tr("waiting for the first probe…"))}, r.w, r.h))
 		return
 	}
 	rec := s.Rec
@@ -221,7 +222,7 @@ func (m Model) rasterInto(out *strings.Builder, r rect) {
 		}
 	}
 	if acts == nil {
-		out.WriteString(fit([]string{st.Muted.Render(m.tr("nothing recorded for %s of this layer", kind))}, r.w, r.h))
+		out.WriteString(cells.Fit([]string{st.Muted.Render(m.tr("nothing recorded for %s of this layer", kind))}, r.w, r.h))
 		return
 	}
 	order, byR := m.rasterOrder(layer, cell)
@@ -257,7 +258,7 @@ func (m Model) rasterInto(out *strings.Builder, r rect) {
 		if lines > 0 {
 			out.WriteByte('\n')
 		}
-		out.WriteString(pad(s, r.w))
+		out.WriteString(cells.Pad(s, r.w))
 		lines++
 	}
 	for _, l := range capLines {
@@ -375,7 +376,7 @@ func (m Model) rasterInto(out *strings.Builder, r rect) {
 	// label's band: one cell per step, so each column lines up with its character.
 	if n > 0 && lines < r.h {
 		var text strings.Builder
-		text.WriteString(st.Muted.Render(pad(m.tr("text"), gw)))
+		text.WriteString(st.Muted.Render(cells.Pad(m.tr("text"), gw)))
 		cur := m.text.cursor
 		for t := from; t < from+n; t++ {
 			ch := stepGlyph(rec.Text[t])
@@ -407,7 +408,7 @@ func (m Model) rasterInto(out *strings.Builder, r rect) {
 				}
 				band.WriteString(themes.Shade(f))
 			}
-			line(st.Muted.Render(pad(ansi.Truncate(label, gw-1, "…"), gw)) + st.Accent.Render(band.String()))
+			line(st.Muted.Render(cells.Pad(ansi.Truncate(label, gw-1, "…"), gw)) + st.Accent.Render(band.String()))
 		}
 	}
 	for lines < r.h {

@@ -11,6 +11,7 @@ import (
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 // tabsView is the first line: the screens on the left; on the right whether the
@@ -59,7 +60,7 @@ func (m Model) tabsView() string {
 	}
 	gap := m.w - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {
-		return pad(left, m.w)
+		return cells.Pad(left, m.w)
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -75,7 +76,7 @@ func (m Model) headerView() string {
 	s := m.snap
 	st := m.st
 	if s == nil {
-		return pad(st.Muted.Render(m.tr("starting…")), m.w)
+		return cells.Pad(st.Muted.Render(m.tr("starting…")), m.w)
 	}
 	kv := func(k, v string) string { return st.Label.Render(k) + " " + st.Value.Render(v) }
 	cfg := s.Config
@@ -89,7 +90,7 @@ func (m Model) headerView() string {
 		if n := len(s.ValCurve); n > 0 {
 			parts = append(parts, kv(m.tr("held-out loss"), m.tr("%.2f bits/char", s.ValCurve[n-1].V/math.Ln2)))
 		}
-		return pad(strings.Join(parts, st.Muted.Render(" · ")), m.w)
+		return cells.Pad(strings.Join(parts, st.Muted.Render(" · ")), m.w)
 	}
 	if !math.IsNaN(s.Loss) {
 		parts = append(parts, kv(m.tr("loss"), fmt.Sprintf("%.3f", s.Loss)))
@@ -133,7 +134,7 @@ func (m Model) headerView() string {
 		}
 		line = next
 	}
-	return pad(line, m.w)
+	return cells.Pad(line, m.w)
 }
 
 func cellTitle(c nets.Cell) string {
@@ -149,15 +150,15 @@ func cellTitle(c nets.Cell) string {
 // helpLine is the bottom line: a status message, else the short help.
 func (m Model) helpLine() string {
 	if m.typing {
-		return pad(m.input.View(), m.w)
+		return cells.Pad(m.input.View(), m.w)
 	}
 	if m.screen == screenLessons && !m.showHelp {
 		return m.lessonHelp()
 	}
 	if m.status != "" {
-		return pad(m.st.Accent.Render(m.status)+"  "+m.help.ShortHelpView(m.keys.ShortHelp()), m.w)
+		return cells.Pad(m.st.Accent.Render(m.status)+"  "+m.help.ShortHelpView(m.keys.ShortHelp()), m.w)
 	}
-	return pad(m.help.ShortHelpView(m.keys.ShortHelp()), m.w)
+	return cells.Pad(m.help.ShortHelpView(m.keys.ShortHelp()), m.w)
 }
 
 // helpView is the full keymap, over the body.
@@ -167,10 +168,10 @@ func (m Model) helpView(r rect) string {
 	lines := []string{m.st.Title.Render(m.tr("Keys")) + m.st.Muted.Render("   "+m.tr("(? or esc closes)")), ""}
 	lines = append(lines, strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")...)
 	lines = append(lines, "")
-	for _, ln := range wrap(m.tr("Mouse: click a character to move the cursor, a leaderboard row to pin it, a tab to switch; the wheel scrolls the text."), r.w, 2) {
+	for _, ln := range cells.Wrap(m.tr("Mouse: click a character to move the cursor, a leaderboard row to pin it, a tab to switch; the wheel scrolls the text."), r.w, 2) {
 		lines = append(lines, m.st.Muted.Render(ln))
 	}
-	return fit(lines, r.w, r.h)
+	return cells.Fit(lines, r.w, r.h)
 }
 
 // caption writes a panel's plain-words caption, when captions are on.
@@ -186,7 +187,7 @@ func (m Model) scopeView() string {
 	l := m.lay
 	s := m.snap
 	if s == nil || s.Rec == nil {
-		return fit([]string{m.st.Muted.Render(m.tr("waiting for the first probe…"))}, l.body.w, l.body.h)
+		return cells.Fit([]string{m.st.Muted.Render(m.tr("waiting for the first probe…"))}, l.body.w, l.body.h)
 	}
 	if l.classroom {
 		parts := []string{m.textPanel(l.text), m.tracePanel(l.trace), m.boardPanel(l.board)}
@@ -395,7 +396,7 @@ func (m Model) textPanel(r rect) string {
 		hit = append(hit, row)
 	}
 	m.text.hit = hit
-	return fit(out, r.w, r.h)
+	return cells.Fit(out, r.w, r.h)
 }
 
 // posWord and negWord say how the text shows a positive and a negative value.
@@ -433,12 +434,12 @@ func (m Model) tracePanel(r rect) string {
 	}
 	rows := r.h - len(capLines) - 1
 	if rows < 1 || to <= from {
-		return fit(capLines, r.w, r.h)
+		return cells.Fit(capLines, r.w, r.h)
 	}
 	bandName := m.cat.label(m.sel.label)
 	labelW := max(8, ansi.StringWidth(bandName)+1)
 	cw := r.w - labelW
-	c := newCanvas(cw, rows)
+	c := cells.NewCanvas(cw, rows)
 	seg := vals[from : to+1]
 	lo, hi := centre, centre
 	for _, v := range seg {
@@ -448,7 +449,7 @@ func (m Model) tracePanel(r rect) string {
 		hi, lo = hi+1, lo-1
 	}
 	sc := scaler{lo: lo, hi: hi, px: 4 * rows}
-	c.hrule(sc.y(centre))
+	c.HRule(sc.y(centre))
 	n := len(seg)
 	px := 2 * cw
 	prevX, prevY := -1, 0
@@ -461,14 +462,14 @@ func (m Model) tracePanel(r rect) string {
 		}
 		y := sc.y(sum / float64(min(bEnd, n)-a))
 		if prevX >= 0 {
-			c.line(prevX, prevY, x, y, 0)
+			c.Line(prevX, prevY, x, y, 0)
 		} else {
-			c.dot(x, y, 0)
+			c.Dot(x, y, 0)
 		}
 		prevX, prevY = x, y
 	}
 	prefix := st.Series[themes.LSTM].Prefix
-	body := c.render(func(int) string { return prefix }, "─", func(g string) string { return st.Grid.Render(g) })
+	body := c.Render(func(int) string { return prefix }, "─", func(g string) string { return st.Grid.Render(g) })
 	out := append([]string{}, capLines...)
 	for i, ln := range body {
 		lab := ""
@@ -480,7 +481,7 @@ func (m Model) tracePanel(r rect) string {
 		case i == len(body)-1:
 			lab = fmt.Sprintf("%7.2f", lo)
 		}
-		out = append(out, st.Muted.Render(pad(lab, labelW-1))+" "+ln)
+		out = append(out, st.Muted.Render(cells.Pad(lab, labelW-1))+" "+ln)
 	}
 	// The band: one cell per column, filled where the label is 1 (or its value
 	// is high, for a numeric label).
@@ -519,8 +520,8 @@ func (m Model) tracePanel(r rect) string {
 			}
 		}
 	}
-	out = append(out, st.Muted.Render(pad(bandName, labelW-1))+" "+st.Accent.Render(band.String()))
-	return fit(out, r.w, r.h)
+	out = append(out, st.Muted.Render(cells.Pad(bandName, labelW-1))+" "+st.Accent.Render(band.String()))
+	return cells.Fit(out, r.w, r.h)
 }
 
 // labelValues is a label's value at every scored step.
@@ -601,9 +602,9 @@ func (m Model) cursorPanel(r rect) string {
 	}
 	second := st.Label.Render(title) + strip.String()
 	if r.h == 1 {
-		return fit([]string{first + "   " + second}, r.w, r.h)
+		return cells.Fit([]string{first + "   " + second}, r.w, r.h)
 	}
-	return fit([]string{first, second}, r.w, r.h)
+	return cells.Fit([]string{first, second}, r.w, r.h)
 }
 
 // boardFirstRow is the leaderboard's first unit row within its panel.
@@ -614,7 +615,7 @@ func (m Model) boardPanel(r rect) string {
 	st := m.st
 	lr := m.board()
 	if lr == nil {
-		return fit(nil, r.w, r.h)
+		return cells.Fit(nil, r.w, r.h)
 	}
 	rep := m.snap.Report
 	ro := m.tr("all units together r %.2f", lr.Readout.R)
@@ -648,7 +649,7 @@ func (m Model) boardPanel(r rect) string {
 	if m.lay.classroom {
 		vn = max(r.h-len(out)-classroomBoardRows-1, 1)
 	}
-	vlines := wrap("→ "+verdict, r.w, vn)
+	vlines := cells.Wrap("→ "+verdict, r.w, vn)
 	rows := r.h - len(out) - len(vlines)
 	if m.lay.classroom {
 		rows = min(rows, classroomBoardRows)
@@ -668,7 +669,7 @@ func (m Model) boardPanel(r rect) string {
 		}
 		line += "  " + st.Accent.Render(m.emergenceSpark(lr, u.Flat, sparkW))
 		if i == m.sel.row {
-			line = st.Selected.Render(pad(ansi.Strip(line), r.w))
+			line = st.Selected.Render(cells.Pad(ansi.Strip(line), r.w))
 		}
 		out = append(out, line)
 	}
@@ -681,7 +682,7 @@ func (m Model) boardPanel(r rect) string {
 	for _, v := range vlines {
 		out = append(out, st.Text.Render(v))
 	}
-	return fit(out, r.w, r.h)
+	return cells.Fit(out, r.w, r.h)
 }
 
 // emergenceSpark is how a unit's |r| with a label grew over the probes.
@@ -710,7 +711,7 @@ func (m Model) samplePanel(r rect) string {
 	st := m.st
 	s := m.snap
 	if len(s.Samples) == 0 {
-		return fit(nil, r.w, r.h)
+		return cells.Fit(nil, r.w, r.h)
 	}
 	sm := s.Samples[len(s.Samples)-1]
 	what := m.tr("What the model writes now (temperature %.2f; - + to change)", sm.Temp)
@@ -747,7 +748,7 @@ func (m Model) samplePanel(r rect) string {
 			out = append(out, st.Text.Render(ln))
 		}
 	}
-	return fit(out, r.w, r.h)
+	return cells.Fit(out, r.w, r.h)
 }
 
 // labelsPanel lists every label's best unit and how it emerged: what the network
@@ -778,9 +779,9 @@ func (m Model) labelsPanel(r rect) string {
 		if lr.Binary {
 			lo = 0.5
 		}
-		line := pad(m.cat.label(lr.Name), 9) + " " + fmt.Sprintf("%-7s %-9s ", best.Unit.Name(rep.Layers), score) +
+		line := cells.Pad(m.cat.label(lr.Name), 9) + " " + fmt.Sprintf("%-7s %-9s ", best.Unit.Name(rep.Layers), score) +
 			m.tr("readout %5.2f", lr.Readout.R) + "  "
-		line = pad(line, min(r.w-10, ansi.StringWidth(line))) + st.Accent.Render(sparkline(hist, lo, 1, max(r.w-ansi.StringWidth(line), 0)))
+		line = cells.Pad(line, min(r.w-10, ansi.StringWidth(line))) + st.Accent.Render(sparkline(hist, lo, 1, max(r.w-ansi.StringWidth(line), 0)))
 		if lr.Name == m.sel.label {
 			line = st.Accent.Render("▸ ") + st.Value.Render(line)
 		} else {
@@ -788,7 +789,7 @@ func (m Model) labelsPanel(r rect) string {
 		}
 		out = append(out, line)
 	}
-	return fit(out, r.w, r.h)
+	return cells.Fit(out, r.w, r.h)
 }
 
 // eventsPanel is the event log, newest first.
@@ -812,7 +813,7 @@ func (m Model) eventsPanel(r rect) string {
 	if len(out) == 0 {
 		out = append(out, st.Muted.Render(m.tr("no events yet")))
 	}
-	return fit(out, r.w, r.h)
+	return cells.Fit(out, r.w, r.h)
 }
 
 // group writes n with thousands separators.
@@ -826,40 +827,6 @@ func group(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-// wrap breaks plain text into at most n lines of w cells at spaces; the last
-// line is cut with "…" if the text is longer.
-func wrap(s string, w, n int) []string {
-	var lines []string
-	words := strings.Fields(s)
-	cur := ""
-	for i, word := range words {
-		next := word
-		if cur != "" {
-			next = cur + " " + word
-		}
-		if ansi.StringWidth(next) <= w || cur == "" {
-			cur = next
-			continue
-		}
-		lines = append(lines, cur)
-		if len(lines) == n-1 {
-			cur = strings.Join(words[i:], " ")
-			break
-		}
-		cur = word
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	if k := len(lines) - 1; k >= 0 && ansi.StringWidth(lines[k]) > w {
-		lines[k] = ansi.Truncate(lines[k], w, "…")
-	}
-	return lines
 }
 
 // frameCache keeps what a View would otherwise recompute from an unchanged

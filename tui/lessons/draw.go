@@ -8,41 +8,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
-
-// fit returns exactly h lines of exactly w cells: lines are cut with "…" or padded
-// with spaces, missing lines are blank, extra ones dropped.
-func fit(lines []string, w, h int) string {
-	var b strings.Builder
-	for i := range h {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if i < len(lines) {
-			b.WriteString(pad(lines[i], w))
-		} else {
-			b.WriteString(strings.Repeat(" ", max(w, 0)))
-		}
-	}
-	return b.String()
-}
-
-// pad cuts or pads one line to exactly w cells (a wide character that would
-// straddle the edge is dropped and replaced by spaces).
-func pad(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	n := ansi.StringWidth(s)
-	if n > w {
-		s = ansi.Truncate(s, w, "…")
-		n = ansi.StringWidth(s)
-	}
-	if n < w {
-		s += strings.Repeat(" ", w-n)
-	}
-	return s
-}
 
 // hjoin places two columns side by side: left padded to lw cells, a gap, then
 // right padded to rw cells; the result has max(len(left), len(right)) lines.
@@ -57,49 +24,9 @@ func hjoin(left []string, lw int, gap int, right []string, rw int) []string {
 		if i < len(right) {
 			r = right[i]
 		}
-		out[i] = pad(l, lw) + strings.Repeat(" ", gap) + pad(r, rw)
+		out[i] = cells.Pad(l, lw) + strings.Repeat(" ", gap) + cells.Pad(r, rw)
 	}
 	return out
-}
-
-// wrap breaks s into lines of at most w cells at spaces (Korean is written with
-// spaces between words, so this serves both languages), at most n lines; the
-// last line is cut with "…" if the text goes on.
-func wrap(s string, w, n int) []string {
-	if w <= 0 || n <= 0 {
-		return nil
-	}
-	var lines []string
-	words := strings.Fields(s)
-	cur := ""
-	for i, word := range words {
-		next := word
-		if cur != "" {
-			next = cur + " " + word
-		}
-		if ansi.StringWidth(next) <= w || cur == "" {
-			cur = next
-			continue
-		}
-		lines = append(lines, cur)
-		if len(lines) == n-1 {
-			cur = strings.Join(words[i:], " ")
-			break
-		}
-		cur = word
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
-			lines[i] = ansi.Truncate(l, w, "…")
-		}
-	}
-	return lines
 }
 
 // firstFit returns the first of forms that fits in w cells, else the last.
@@ -304,7 +231,7 @@ func tooSmall(w, h int, st *themes.Styles, lang Lang) (string, bool) {
 	if w >= minViewW && h >= minViewH {
 		return "", false
 	}
-	return fit([]string{st.Muted.Render(tr(lang, "(a larger window shows the demonstration)", "(창을 키우면 보인다)"))}, w, h), true
+	return cells.Fit([]string{st.Muted.Render(tr(lang, "(a larger window shows the demonstration)", "(창을 키우면 보인다)"))}, w, h), true
 }
 
 // josa picks the Korean particle that follows a word as it is read aloud:

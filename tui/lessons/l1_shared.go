@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func lesson1() Lesson {
@@ -278,5 +279,5 @@ func (d *sharedDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 		out = append(out, "")
 	}
 	out = append(out, status)
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func lesson2() Lesson {
@@ -224,7 +225,7 @@ func (d *shapesDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	}
 	t := d.tasks[d.cur]
 	if t == nil {
-		return fit([]string{st.Muted.Render(tr(lang, "preparing the task…", "과제를 준비하는 중…"))}, w, h)
+		return cells.Fit([]string{st.Muted.Render(tr(lang, "preparing the task…", "과제를 준비하는 중…"))}, w, h)
 	}
 	var out []string
 	// Tabs of the five shapes.
@@ -259,7 +260,7 @@ func (d *shapesDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	}
 	rw := w - dw - 3
 	var right []string
-	for _, l := range wrap(taskText(d.cur, lang), rw, 3) {
+	for _, l := range cells.Wrap(taskText(d.cur, lang), rw, 3) {
 		right = append(right, st.Text.Render(l))
 	}
 	right = append(right, d.progress(t, st, lang))
@@ -270,7 +271,7 @@ func (d *shapesDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	out = append(out, hjoin(left, dw, 3, right, rw)...)
 	out = append(out, "")
 	out = append(out, d.examples(t, st, lang, w, h-len(out))...)
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }
 
 // progress is the task's training line: steps, loss and test accuracy with the

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func lesson3() Lesson {
@@ -212,5 +213,5 @@ func (d *oneHotDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	} else if h > len(out) {
 		out = append(out, note[0])
 	}
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }

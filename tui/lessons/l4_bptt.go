@@ -8,6 +8,7 @@ import (
 	"github.com/rnnscope/rnnscope/corpora"
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func lesson4() Lesson {
@@ -339,5 +340,5 @@ func (d *bpttDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 		out = append(out, label(tr(lang, "start of k", "k의 시작"))+vec(d.starts[n-1])+"  "+
 			st.Muted.Render(tr(lang, "same numbers; no gradient", "같은 값, 기울기는 없음")))
 	}
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func lesson5() Lesson {
@@ -264,7 +265,7 @@ func (d *unitsDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	if lang == KO {
 		verdict = verdictKO(f)
 	}
-	for i, l := range wrap(tr(lang, "rnnscope's verdict: ", "rnnscope의 판정: ")+verdict, w, 3) {
+	for i, l := range cells.Wrap(tr(lang, "rnnscope's verdict: ", "rnnscope의 판정: ")+verdict, w, 3) {
 		if i == 0 {
 			out = append(out, st.Accent.Render(l))
 		} else {
@@ -278,7 +279,7 @@ func (d *unitsDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	for k := len(notes); k >= 0; k-- {
 		noteLines = noteLines[:0]
 		for _, n := range notes[:k] {
-			noteLines = append(noteLines, wrap(n, w, 3)...)
+			noteLines = append(noteLines, cells.Wrap(n, w, 3)...)
 		}
 		if h-len(out)-len(noteLines)-1 >= 6 {
 			break
@@ -293,7 +294,7 @@ func (d *unitsDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	for _, n := range noteLines {
 		out = append(out, st.Muted.Render(n))
 	}
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }
 
 // textRows draws text lines tinted by the unit, each followed by a band that
@@ -494,7 +495,7 @@ func (s *scratchRun) view(w, h int, st *themes.Styles, lang Lang) string {
 					BaseRate: lr.BaseRate, Baseline: math.NaN(), Other: other, PartialIf: best.PartialIf})
 			}
 		}
-		for _, l := range wrap(tr(lang, "rnnscope's verdict on 1,000 held-out characters: ", "학습에 안 쓴 1,000 글자에서 rnnscope의 판정: ")+v, w, 3) {
+		for _, l := range cells.Wrap(tr(lang, "rnnscope's verdict on 1,000 held-out characters: ", "학습에 안 쓴 1,000 글자에서 rnnscope의 판정: ")+v, w, 3) {
 			out = append(out, st.Accent.Render(l))
 		}
 	}
@@ -508,10 +509,10 @@ func (s *scratchRun) view(w, h int, st *themes.Styles, lang Lang) string {
 			st.Value.Render(fmt.Sprintf(" %.2f", s.curve[len(s.curve)-1])))
 	}
 	out = append(out, "")
-	for _, l := range wrap(tr(lang,
+	for _, l := range cells.Wrap(tr(lang,
 		"A lesson trains 128 characters a frame so that the screen stays smooth: about 3,200 characters a second. The unit needs a million or more (see the pretrained model's note, p), so this takes minutes here; the full TUI (rnnscope --preset "+s.corpus.Name+") trains over ten times faster.",
 		"화면이 부드럽게 움직이도록 수업 화면은 한 프레임에 128 글자씩, 초당 3,200 글자 정도만 학습한다. 유닛이 생기려면 100만 글자 이상이 필요하니(p를 눌러 사전 학습 모델의 설명을 보자) 여기서는 몇 분이 걸린다. 전체 TUI(rnnscope --preset "+s.corpus.Name+")는 열 배 이상 빠르게 학습한다."), w, 4) {
 		out = append(out, st.Muted.Render(l))
 	}
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }

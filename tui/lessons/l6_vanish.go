@@ -12,6 +12,7 @@ import (
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func lesson6() Lesson {
@@ -257,7 +258,7 @@ func (d *vanishDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	out = append(out, logPlot(st, curves, w, plotH, lo, hi, tr(lang, "lag k →", "거리 k →"))...)
 	out = append(out, legend...)
 	out = append(out, clipLines...)
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }
 
 func (d *vanishDemo) legend(st *themes.Styles, lang Lang) []string {

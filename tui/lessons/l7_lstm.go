@@ -8,6 +8,7 @@ import (
 	"github.com/rnnscope/rnnscope/corpora"
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func lesson7() Lesson {
@@ -208,7 +209,7 @@ func (d *lstmDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	s := d.shown()
 	if s == nil || !s.ready || len(d.units) < 3 {
 		out = append(out, st.Muted.Render(tr(lang, "reading the text…", "글을 읽는 중…")))
-		return fit(out, w, h)
+		return cells.Fit(out, w, h)
 	}
 	const lw = 14
 	span := min(w-lw-7, s.T()) // 7: the value at the cursor after each strip
@@ -278,5 +279,5 @@ func (d *lstmDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 		fmt.Sprintf("saturation, all units over these %d characters, shut (< 0.1) / open (> 0.9): %s", s.T(), strings.Join(sat, " · ")),
 		fmt.Sprintf("포화: 이 %d 글자 동안 모든 유닛, 닫힘(< 0.1) / 열림(> 0.9): %s", s.T(), strings.Join(sat, " · "))),
 		tr(lang, "shut / open: ", "닫힘 / 열림: ")+strings.Join(sat, " · "))))
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }

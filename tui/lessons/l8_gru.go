@@ -8,6 +8,7 @@ import (
 	"github.com/rnnscope/rnnscope/corpora"
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func lesson8() Lesson {
@@ -188,7 +189,7 @@ func (d *gruDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	s := d.shown()
 	if s == nil || !s.ready || len(d.units) == 0 {
 		out = append(out, st.Muted.Render(tr(lang, "reading the text…", "글을 읽는 중…")))
-		return fit(out, w, h)
+		return cells.Fit(out, w, h)
 	}
 	const lw = 16
 	span := min(w-lw-7, s.T())
@@ -235,5 +236,5 @@ func (d *gruDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 				gp, gm, lp, lm, pct(1-float64(gp)/float64(lp)))),
 		tr(lang, fmt.Sprintf("parameters: GRU %d, LSTM %d (%s fewer)", gp, lp, pct(1-float64(gp)/float64(lp))),
 			fmt.Sprintf("파라미터: GRU %d, LSTM %d (%s 적음)", gp, lp, pct(1-float64(gp)/float64(lp)))))))
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/probe"
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 func lesson9() Lesson {
@@ -246,7 +247,7 @@ func (d *gatesDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 		tr(lang, "  trained LSTM and vanilla RNN", "  학습한 LSTM과 vanilla RNN"), "")))
 	if !d.snipL.ready || !d.snipR.ready {
 		out = append(out, st.Muted.Render(tr(lang, "reading the text…", "글을 읽는 중…")))
-		return fit(out, w, h)
+		return cells.Fit(out, w, h)
 	}
 	const lw = 14
 	s := d.snipL
@@ -326,5 +327,5 @@ func (d *gatesDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	} else if len(curves) > 0 {
 		out = append(out, legend...)
 	}
-	return fit(out, w, h)
+	return cells.Fit(out, w, h)
 }

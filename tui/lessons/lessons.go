@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 // Lang is a language of the lessons: "en" or "ko".
@@ -126,7 +127,7 @@ func Page(l Lesson, d Demo, w, h int, st *themes.Styles, lang Lang, textRows int
 			if i > 0 {
 				text = append(text, "")
 			}
-			text = append(text, wrap(p, w, 1000)...)
+			text = append(text, cells.Wrap(p, w, 1000)...)
 		}
 		if len(text) > textRows {
 			text = text[:textRows]
@@ -146,10 +147,10 @@ func Page(l Lesson, d Demo, w, h int, st *themes.Styles, lang Lang, textRows int
 	if h-len(lines) >= 3 {
 		lines = append(lines, st.Grid.Render(strings.Repeat("─", w)))
 	}
-	top := fit(lines, w, len(lines))
+	top := cells.Fit(lines, w, len(lines))
 	rest := h - len(lines)
 	if rest <= 0 {
-		return fit(lines, w, h)
+		return cells.Fit(lines, w, h)
 	}
 	return top + "\n" + d.View(w, rest, st, lang)
 }
@@ -166,5 +167,5 @@ func titleLine(l Lesson, w int, st *themes.Styles, lang Lang) string {
 	if lw+2+n <= w {
 		return left + strings.Repeat(" ", w-lw-n) + st.Accent.Render(bar)
 	}
-	return pad(left, w)
+	return cells.Pad(left, w)
 }

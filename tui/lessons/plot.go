@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/rnnscope/rnnscope/themes"
+	"github.com/rnnscope/rnnscope/tui/cells"
 )
 
 // curve is one series of a plot: y over x = 0, 1, 2, …
@@ -24,7 +25,7 @@ type curve struct {
 func logPlot(st *themes.Styles, curves []curve, w, h int, floor, ceil float64, xLabel string) []string {
 	const gut = 6 // "1e-08 " labels
 	pw, ph := max(w-gut, 4), max(h-1, 2)
-	c := newCanvas(pw, ph)
+	c := cells.NewCanvas(pw, ph)
 	n := 0
 	for _, cv := range curves {
 		n = max(n, len(cv.Y))
@@ -45,7 +46,7 @@ func logPlot(st *themes.Styles, curves []curve, w, h int, floor, ceil float64, x
 		return int(math.Round((1 - f) * float64(4*ph-1)))
 	}
 	if ceil > 0 && floor < 0 {
-		c.hrule(ypx(1))
+		c.HRule(ypx(1))
 	}
 	for _, cv := range curves {
 		px, py := -1, -1
@@ -57,26 +58,26 @@ func logPlot(st *themes.Styles, curves []curve, w, h int, floor, ceil float64, x
 			x, y := xpx(i), ypx(v)
 			if cv.Dashed {
 				if i%2 == 0 {
-					c.dot(x, y, cv.Series)
+					c.Dot(x, y, cv.Series)
 				}
 				continue
 			}
 			if px >= 0 {
-				c.line(px, py, x, y, cv.Series)
+				c.Line(px, py, x, y, cv.Series)
 			} else {
-				c.dot(x, y, cv.Series)
+				c.Dot(x, y, cv.Series)
 			}
 			px, py = x, y
 		}
 		// A marker at the curve's last point tells the curves apart without colour.
 		for i := len(cv.Y) - 1; i >= 0; i-- {
 			if !math.IsNaN(cv.Y[i]) {
-				c.mark(xpx(i), ypx(cv.Y[i]), st.Series[cv.Series].Mark)
+				c.Mark(xpx(i), ypx(cv.Y[i]), st.Series[cv.Series].Mark)
 				break
 			}
 		}
 	}
-	rows := c.render(func(s int) string { return st.Series[s].Prefix }, "┈", func(s string) string { return st.Grid.Render(s) })
+	rows := c.Render(func(s int) string { return st.Series[s].Prefix }, "┈", func(s string) string { return st.Grid.Render(s) })
 	out := make([]string, 0, h)
 	for r, row := range rows {
 		// Label the decade whose pixel row falls in this cell row.
@@ -142,120 +143,9 @@ func decadeStep(span float64, rows int) int {
 	return k
 }
 
-// canvas is a braille plot: each cell holds 2×4 dots; a cell takes the colour
-// of the last series drawn in it.
-type canvas struct {
-	w, h   int
-	bits   []uint8
-	series []int8
-	rule   []bool
-	marks  map[int]string // cells showing a series marker instead of dots
-}
-
-func newCanvas(w, h int) *canvas {
-	c := &canvas{w: w, h: h, bits: make([]uint8, w*h), series: make([]int8, w*h), rule: make([]bool, w*h)}
-	for i := range c.series {
-		c.series[i] = -1
-	}
-	return c
-}
-
-var dotBits = [2][4]uint8{{0x01, 0x02, 0x04, 0x40}, {0x08, 0x10, 0x20, 0x80}}
-
-func (c *canvas) dot(x, y, s int) {
-	if x < 0 || y < 0 || x >= 2*c.w || y >= 4*c.h {
-		return
-	}
-	i := (y/4)*c.w + x/2
-	c.bits[i] |= dotBits[x%2][y%4]
-	c.series[i] = int8(s)
-}
-
-func (c *canvas) line(x0, y0, x1, y1, s int) {
-	dx, dy := x1-x0, y1-y0
-	n := max(iabs(dx), iabs(dy))
-	if n == 0 {
-		c.dot(x0, y0, s)
-		return
-	}
-	for k := 0; k <= n; k++ {
-		c.dot(x0+dx*k/n, y0+dy*k/n, s)
-	}
-}
-
-// mark puts a rendered one-cell marker at pixel (x, y).
-func (c *canvas) mark(x, y int, m string) {
-	if x < 0 || y < 0 || x >= 2*c.w || y >= 4*c.h {
-		return
-	}
-	if c.marks == nil {
-		c.marks = map[int]string{}
-	}
-	c.marks[(y/4)*c.w+x/2] = m
-}
-
-func (c *canvas) hrule(y int) {
-	if y < 0 || y >= 4*c.h {
-		return
-	}
-	for x := range c.w {
-		c.rule[(y/4)*c.w+x] = true
-	}
-}
-
 func iabs(x int) int {
 	if x < 0 {
 		return -x
 	}
 	return x
-}
-
-// render writes the canvas, colouring each cell by its series' SGR prefix.
-func (c *canvas) render(prefix func(int) string, ruleGlyph string, ruleStyle func(string) string) []string {
-	lines := make([]string, c.h)
-	var b strings.Builder
-	for y := range c.h {
-		b.Reset()
-		cur := ""
-		for x := range c.w {
-			i := y*c.w + x
-			if m, ok := c.marks[i]; ok {
-				if cur != "" {
-					b.WriteString(ansi.ResetStyle)
-					cur = ""
-				}
-				b.WriteString(m)
-				continue
-			}
-			if c.bits[i] == 0 {
-				if cur != "" {
-					b.WriteString(ansi.ResetStyle)
-					cur = ""
-				}
-				if c.rule[i] {
-					b.WriteString(ruleStyle(ruleGlyph))
-				} else {
-					b.WriteByte(' ')
-				}
-				continue
-			}
-			p := ""
-			if c.series[i] >= 0 {
-				p = prefix(int(c.series[i]))
-			}
-			if p != cur {
-				if cur != "" || p == "" {
-					b.WriteString(ansi.ResetStyle)
-				}
-				b.WriteString(p)
-				cur = p
-			}
-			b.WriteRune(rune(0x2800 + int(c.bits[i])))
-		}
-		if cur != "" {
-			b.WriteString(ansi.ResetStyle)
-		}
-		lines[y] = b.String()
-	}
-	return lines
 }
