@@ -253,7 +253,8 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 		}
 		a := tp.a[:T*b*gh]
 		// Input side for all steps at once: a = W_ih·x + b_ih (+ b_hh, except GRU).
-		if l == 0 && T*b >= v {
+		tabled := l == 0 && T*b >= v
+		if tabled {
 			// Enough rows to pay for a table: column tok of W_ih with the
 			// biases already added (in the same order, so the same bits), one
 			// contiguous row per token.
@@ -285,17 +286,16 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 			in := e.tape[l-1].hs[bh : (T+1)*bh]
 			gemmNT(T*b, gh, h, in, h, lp.Wih.Data, h, 0, a, gh)
 		}
-		for r := range T * b {
-			if l == 0 && T*b >= v {
-				break // the table holds the biases
-			}
-			row := a[r*gh : (r+1)*gh]
-			for j := range row {
-				row[j] += lp.Bih[j]
-			}
-			if e.cfg.Cell != GRU {
+		if !tabled { // (the table already holds the biases)
+			for r := range T * b {
+				row := a[r*gh : (r+1)*gh]
 				for j := range row {
-					row[j] += lp.Bhh[j]
+					row[j] += lp.Bih[j]
+				}
+				if e.cfg.Cell != GRU {
+					for j := range row {
+						row[j] += lp.Bhh[j]
+					}
 				}
 			}
 		}

@@ -229,12 +229,10 @@ func fitHelp(c *cobra.Command) {
 				}
 			}
 		}
-		if len([]rune(line)) > room && len(lines) > 0 || len([]rune(line)) > room && strings.Contains(line, " ") {
+		if i := strings.LastIndexByte(line, ' '); len([]rune(line)) > room && i > 0 {
 			// the default would run past the edge: move the last word down
-			if i := strings.LastIndexByte(line, ' '); i > 0 {
-				lines = append(lines, line[:i])
-				line = line[i+1:]
-			}
+			lines = append(lines, line[:i])
+			line = line[i+1:]
 		}
 		f.Usage = strings.Join(append(lines, line), "\n")
 	}
