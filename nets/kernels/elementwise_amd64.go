@@ -1,5 +1,7 @@
 package kernels
 
+import "math"
+
 // The amd64 element-wise kernels: thin wrappers around the generated assembly
 // (kernels_amd64.s), which loops over whole vectors and finishes with one
 // masked vector, so it touches exactly the n elements it is given.
@@ -71,4 +73,122 @@ func sumSquaresAvx2F32Go(x []float32) float64 {
 	var tail [32]float32
 	p, nb := sumSquaresArgs(x, &tail)
 	return sumSquaresAvx2F32(p, nb, &tail[0])
+}
+
+func cellAvx512() cellFuncs {
+	return cellFuncs{
+		add64: addAsm(addAvx512F64), add32: addAsm(addAvx512F32),
+		lstmFwd64: lstmFwdAsm(lstmFwdAvx512F64), lstmFwd32: lstmFwdAsm(lstmFwdAvx512F32),
+		lstmBack64: lstmBackAsm(lstmBackAvx512F64), lstmBack32: lstmBackAsm(lstmBackAvx512F32),
+		max64: maxAsm(maxOfAvx512F64, 8), max32: maxAsm(maxOfAvx512F32, 16),
+		expSum64: expSumAvx512F64Go, expSum32: expSumAvx512F32Go,
+		narrow: convertAsm(narrowAvx512F64, narrowGo, 8), widen: convertAsm(widenAvx512F64, widenGo, 8),
+	}
+}
+
+func cellAvx2() cellFuncs {
+	return cellFuncs{
+		add64: addAsm(addAvx2F64), add32: addAsm(addAvx2F32),
+		lstmFwd64: lstmFwdAsm(lstmFwdAvx2F64), lstmFwd32: lstmFwdAsm(lstmFwdAvx2F32),
+		lstmBack64: lstmBackAsm(lstmBackAvx2F64), lstmBack32: lstmBackAsm(lstmBackAvx2F32),
+		max64: maxAsm(maxOfAvx2F64, 4), max32: maxAsm(maxOfAvx2F32, 8),
+		expSum64: expSumAvx2F64Go, expSum32: expSumAvx2F32Go,
+		narrow: convertAsm(narrowAvx2F64, narrowGo, 4), widen: convertAsm(widenAvx2F64, widenGo, 4),
+	}
+}
+
+func addAsm[F Float](k func(dst, a, b *F, n int)) func(dst, a, b []F) {
+	return func(dst, a, b []F) { k(&dst[0], &a[0], &b[0], len(dst)) }
+}
+
+func lstmFwdAsm[F Float](k func(gates, cp, cn, tc, hn *F, h int)) func(gates, cprev, cnew, tc, hnew []F) {
+	return func(gates, cprev, cnew, tc, hnew []F) {
+		k(&gates[0], &cprev[0], &cnew[0], &tc[0], &hnew[0], len(cprev))
+	}
+}
+
+func lstmBackAsm[F Float](k func(gates, dgates, tc, cp, dh, dc *F, h int)) func(gates, dgates, tc, cprev, dh, dc []F) {
+	return func(gates, dgates, tc, cprev, dh, dc []F) {
+		k(&gates[0], &dgates[0], &tc[0], &cprev[0], &dh[0], &dc[0], len(tc))
+	}
+}
+
+// convertAsm runs a conversion kernel over the whole vectors of w lanes and the
+// Go loop over the rest.
+func convertAsm[D, S Float](k func(dst *D, src *S, n int), tail func(dst []D, src []S), w int) func(dst []D, src []S) {
+	return func(dst []D, src []S) {
+		whole := len(src) &^ (w - 1)
+		if whole > 0 {
+			k(&dst[0], &src[0], whole)
+		}
+		tail(dst[whole:], src[whole:])
+	}
+}
+
+// maxAsm runs a maximum kernel over the whole vectors of w lanes and compares
+// the rest in Go.
+func maxAsm[F Float](k func(x *F, n int) F, w int) func(x []F) F {
+	return func(x []F) F {
+		m := F(math.Inf(-1))
+		whole := len(x) &^ (w - 1)
+		if whole > 0 {
+			m = k(&x[0], whole)
+		}
+		for _, v := range x[whole:] {
+			if v > m {
+				m = v
+			}
+		}
+		return m
+	}
+}
+
+// expSumArgs splits src into whole blocks of 16, returned as pointers and a
+// count, and copies the rest into tin, padded with −Inf, whose exponential
+// adds nothing to the sum.
+func expSumArgs[F Float](dst, src []F, tin, tout *[16]F) (*F, *F, int) {
+	nb := len(src) / 16
+	for i := range tin {
+		tin[i] = F(math.Inf(-1))
+	}
+	copy(tin[:], src[nb*16:])
+	if nb == 0 {
+		return &tout[0], &tin[0], 0
+	}
+	return &dst[0], &src[0], nb
+}
+
+// The ExpSum wrappers call the assembly directly (not through a function
+// value) so that the tail blocks stay on the stack.
+
+func expSumAvx512F64Go(dst, src []float64, shift float64) float64 {
+	var tin, tout [16]float64
+	pd, ps, nb := expSumArgs(dst, src, &tin, &tout)
+	z := expSumAvx512F64(pd, ps, nb, &tout[0], &tin[0], shift)
+	copy(dst[nb*16:], tout[:])
+	return z
+}
+
+func expSumAvx512F32Go(dst, src []float32, shift float32) float64 {
+	var tin, tout [16]float32
+	pd, ps, nb := expSumArgs(dst, src, &tin, &tout)
+	z := expSumAvx512F32(pd, ps, nb, &tout[0], &tin[0], shift)
+	copy(dst[nb*16:], tout[:])
+	return z
+}
+
+func expSumAvx2F64Go(dst, src []float64, shift float64) float64 {
+	var tin, tout [16]float64
+	pd, ps, nb := expSumArgs(dst, src, &tin, &tout)
+	z := expSumAvx2F64(pd, ps, nb, &tout[0], &tin[0], shift)
+	copy(dst[nb*16:], tout[:])
+	return z
+}
+
+func expSumAvx2F32Go(dst, src []float32, shift float32) float64 {
+	var tin, tout [16]float32
+	pd, ps, nb := expSumArgs(dst, src, &tin, &tout)
+	z := expSumAvx2F32(pd, ps, nb, &tout[0], &tin[0], shift)
+	copy(dst[nb*16:], tout[:])
+	return z
 }

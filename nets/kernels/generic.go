@@ -8,7 +8,7 @@ func goImpl() impl {
 		name: "go",
 		nt64: ntGo[float64], nn64: nnGo[float64], tn64: tnGo[float64],
 		nt32: ntGo[float32], nn32: nnGo[float32], tn32: tnGo[float32],
-		ew: ewGo(),
+		ew: ewGo(), cell: cellGo(),
 	}
 }
 

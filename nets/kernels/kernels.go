@@ -10,7 +10,8 @@ type impl struct {
 	name             string
 	nt64, nn64, tn64 func(m, n, k int, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int)
 	nt32, nn32, tn32 func(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
-	ew               ewFuncs // the element-wise kernels (elementwise.go)
+	ew               ewFuncs   // the element-wise kernels (elementwise.go)
+	cell             cellFuncs // the cell kernels (cells.go)
 }
 
 // active is the dispatch table: chosen once at init from the CPU's features and

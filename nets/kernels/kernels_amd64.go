@@ -13,7 +13,7 @@ func available() []impl {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		nt64, bc64, nt32, bc32 := ntAvx2F64(), bcAvx2F64(), ntAvx2F32(), bcAvx2F32()
 		list = append(list, impl{
-			name: "avx2", ew: ewAvx2(),
+			name: "avx2", ew: ewAvx2(), cell: cellAvx2(),
 			nt64: nt64.run, nn64: bc64.nn, tn64: bc64.tn,
 			nt32: nt32.run, nn32: bc32.nn, tn32: bc32.tn,
 		})
@@ -23,7 +23,7 @@ func available() []impl {
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasFMA && cpu.X86.HasAVX2 {
 		nt64, bc64, nt32, bc32 := ntAvx512F64(), bcAvx512F64(), ntAvx512F32(), bcAvx512F32()
 		list = append(list, impl{
-			name: "avx512", ew: ewAvx512(),
+			name: "avx512", ew: ewAvx512(), cell: cellAvx512(),
 			nt64: nt64.run, nn64: bc64.nn, tn64: bc64.tn,
 			nt32: nt32.run, nn32: bc32.nn, tn32: bc32.tn,
 		})

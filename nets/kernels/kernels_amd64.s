@@ -7459,3 +7459,3639 @@ ss_tail_273:
 	MOVSD        X0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func addAvx512F64(dst *float64, a *float64, b *float64, n int)
+// Requires: AVX, AVX512F
+TEXT ·addAvx512F64(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), AX
+	MOVQ a+8(FP), CX
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), BX
+	MOVQ BX, SI
+	SHRQ $0x03, SI
+	JZ   add_tail_275
+
+add_loop_276:
+	VMOVUPD (CX), Z0
+	VMOVUPD (DX), Z1
+	VADDPD  Z1, Z0, Z0
+	VMOVUPD Z0, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	DECQ    SI
+	JNZ     add_loop_276
+
+add_tail_275:
+	ANDQ      $0x00000007, BX
+	JZ        add_done_277
+	LEAQ      kmask<>+0(SB), SI
+	KMOVW     (SI)(BX*2), K1
+	VMOVUPD.Z (CX), K1, Z0
+	VMOVUPD.Z (DX), K1, Z1
+	VADDPD    Z1, Z0, Z0
+	VMOVUPD   Z0, K1, (AX)
+
+add_done_277:
+	VZEROUPPER
+	RET
+
+// func lstmBackAvx512F64(gates *float64, dgates *float64, tc *float64, cp *float64, dh *float64, dc *float64, h int)
+// Requires: AVX, AVX512F
+TEXT ·lstmBackAvx512F64(SB), NOSPLIT, $0-56
+	MOVQ gates+0(FP), AX
+	MOVQ dgates+8(FP), CX
+	MOVQ tc+16(FP), DX
+	MOVQ cp+24(FP), BX
+	MOVQ dh+32(FP), SI
+	MOVQ dc+40(FP), DI
+	MOVQ h+48(FP), R8
+	MOVQ R8, R9
+	SHLQ $0x03, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ R8, R11
+	SHRQ $0x03, R11
+	JZ   lstmb_tail_278
+
+lstmb_loop_279:
+	VMOVUPD ew64<>+704(SB), Z0
+	VMOVUPD (AX), Z1
+	VMOVUPD (AX)(R9*1), Z2
+	VMOVUPD (AX)(R9*2), Z3
+	VMOVUPD (AX)(R10*1), Z4
+	VMOVUPD (DX), Z5
+	VMOVUPD (SI), Z6
+	VMOVUPD (DI), Z7
+	VMULPD  Z5, Z5, Z8
+	VSUBPD  Z8, Z0, Z8
+	VMULPD  Z4, Z6, Z9
+	VMULPD  Z8, Z9, Z9
+	VADDPD  Z9, Z7, Z7
+	VMULPD  Z5, Z6, Z5
+	VMULPD  Z3, Z7, Z8
+	VMULPD  Z1, Z8, Z8
+	VSUBPD  Z1, Z0, Z9
+	VMULPD  Z9, Z8, Z8
+	VMOVUPD Z8, (CX)
+	VMOVUPD (BX), Z6
+	VMULPD  Z6, Z7, Z8
+	VMULPD  Z2, Z8, Z8
+	VSUBPD  Z2, Z0, Z9
+	VMULPD  Z9, Z8, Z8
+	VMOVUPD Z8, (CX)(R9*1)
+	VMULPD  Z1, Z7, Z8
+	VMULPD  Z3, Z3, Z9
+	VSUBPD  Z9, Z0, Z9
+	VMULPD  Z9, Z8, Z8
+	VMOVUPD Z8, (CX)(R9*2)
+	VMULPD  Z4, Z5, Z8
+	VSUBPD  Z4, Z0, Z9
+	VMULPD  Z9, Z8, Z8
+	VMOVUPD Z8, (CX)(R10*1)
+	VMULPD  Z2, Z7, Z7
+	VMOVUPD Z7, (DI)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DI
+	DECQ    R11
+	JNZ     lstmb_loop_279
+
+lstmb_tail_278:
+	ANDQ      $0x00000007, R8
+	JZ        lstmb_done_280
+	LEAQ      kmask<>+0(SB), R11
+	KMOVW     (R11)(R8*2), K1
+	VMOVUPD   ew64<>+704(SB), Z0
+	VMOVUPD.Z (AX), K1, Z1
+	VMOVUPD.Z (AX)(R9*1), K1, Z2
+	VMOVUPD.Z (AX)(R9*2), K1, Z3
+	VMOVUPD.Z (AX)(R10*1), K1, Z4
+	VMOVUPD.Z (DX), K1, Z5
+	VMOVUPD.Z (SI), K1, Z6
+	VMOVUPD.Z (DI), K1, Z7
+	VMULPD    Z5, Z5, Z8
+	VSUBPD    Z8, Z0, Z8
+	VMULPD    Z4, Z6, Z9
+	VMULPD    Z8, Z9, Z9
+	VADDPD    Z9, Z7, Z7
+	VMULPD    Z5, Z6, Z5
+	VMULPD    Z3, Z7, Z8
+	VMULPD    Z1, Z8, Z8
+	VSUBPD    Z1, Z0, Z9
+	VMULPD    Z9, Z8, Z8
+	VMOVUPD   Z8, K1, (CX)
+	VMOVUPD.Z (BX), K1, Z6
+	VMULPD    Z6, Z7, Z8
+	VMULPD    Z2, Z8, Z8
+	VSUBPD    Z2, Z0, Z9
+	VMULPD    Z9, Z8, Z8
+	VMOVUPD   Z8, K1, (CX)(R9*1)
+	VMULPD    Z1, Z7, Z8
+	VMULPD    Z3, Z3, Z9
+	VSUBPD    Z9, Z0, Z9
+	VMULPD    Z9, Z8, Z8
+	VMOVUPD   Z8, K1, (CX)(R9*2)
+	VMULPD    Z4, Z5, Z8
+	VSUBPD    Z4, Z0, Z9
+	VMULPD    Z9, Z8, Z8
+	VMOVUPD   Z8, K1, (CX)(R10*1)
+	VMULPD    Z2, Z7, Z7
+	VMOVUPD   Z7, K1, (DI)
+
+lstmb_done_280:
+	VZEROUPPER
+	RET
+
+// func lstmFwdAvx512F64(gates *float64, cp *float64, cn *float64, tc *float64, hn *float64, h int)
+// Requires: AVX, AVX512F
+TEXT ·lstmFwdAvx512F64(SB), NOSPLIT, $0-48
+	MOVQ gates+0(FP), AX
+	MOVQ cp+8(FP), CX
+	MOVQ cn+16(FP), DX
+	MOVQ tc+24(FP), BX
+	MOVQ hn+32(FP), SI
+	MOVQ h+40(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x03, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ DI, R10
+	SHRQ $0x03, R10
+	JZ   lstmf_tail_281
+
+lstmf_loop_282:
+	VMOVUPD      (AX), Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z5
+	VMAXPD       Z0, Z5, Z5
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z5, Z0, Z5
+	VMULPD       ew64<>+0(SB), Z5, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z5
+	VFNMADD231PD ew64<>+128(SB), Z0, Z5
+	VMULPD       ew64<>+192(SB), Z5, Z5
+	VMOVUPD      ew64<>+256(SB), Z6
+	VFMADD213PD  ew64<>+320(SB), Z5, Z6
+	VFMADD213PD  ew64<>+384(SB), Z5, Z6
+	VFMADD213PD  ew64<>+448(SB), Z5, Z6
+	VFMADD213PD  ew64<>+512(SB), Z5, Z6
+	VFMADD213PD  ew64<>+576(SB), Z5, Z6
+	VFMADD213PD  ew64<>+640(SB), Z5, Z6
+	VFMADD213PD  ew64<>+704(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VFMADD213PD  ew64<>+704(SB), Z6, Z5
+	VSCALEFPD    Z0, Z5, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z5
+	VDIVPD       Z0, Z5, Z5
+	VMOVUPD      Z5, (AX)
+	VMOVUPD      (AX)(R8*1), Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z6
+	VMAXPD       Z0, Z6, Z6
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z6, Z0, Z6
+	VMULPD       ew64<>+0(SB), Z6, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z6
+	VFNMADD231PD ew64<>+128(SB), Z0, Z6
+	VMULPD       ew64<>+192(SB), Z6, Z6
+	VMOVUPD      ew64<>+256(SB), Z7
+	VFMADD213PD  ew64<>+320(SB), Z6, Z7
+	VFMADD213PD  ew64<>+384(SB), Z6, Z7
+	VFMADD213PD  ew64<>+448(SB), Z6, Z7
+	VFMADD213PD  ew64<>+512(SB), Z6, Z7
+	VFMADD213PD  ew64<>+576(SB), Z6, Z7
+	VFMADD213PD  ew64<>+640(SB), Z6, Z7
+	VFMADD213PD  ew64<>+704(SB), Z6, Z7
+	VMULPD       Z7, Z6, Z6
+	VADDPD       ew64<>+768(SB), Z6, Z7
+	VMULPD       Z7, Z6, Z6
+	VADDPD       ew64<>+768(SB), Z6, Z7
+	VMULPD       Z7, Z6, Z6
+	VADDPD       ew64<>+768(SB), Z6, Z7
+	VMULPD       Z7, Z6, Z6
+	VADDPD       ew64<>+768(SB), Z6, Z7
+	VFMADD213PD  ew64<>+704(SB), Z7, Z6
+	VSCALEFPD    Z0, Z6, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z6
+	VDIVPD       Z0, Z6, Z6
+	VMOVUPD      Z6, (AX)(R8*1)
+	VMOVUPD      (AX)(R8*2), Z0
+	VPANDQ       ew64<>+1152(SB), Z0, Z7
+	VADDPD       Z7, Z7, Z8
+	VMOVUPD      ew64<>+896(SB), Z9
+	VMAXPD       Z8, Z9, Z9
+	VMOVUPD      ew64<>+960(SB), Z8
+	VMINPD       Z9, Z8, Z9
+	VMULPD       ew64<>+0(SB), Z9, Z8
+	VRNDSCALEPD  $0x00, Z8, Z8
+	VFNMADD231PD ew64<>+64(SB), Z8, Z9
+	VFNMADD231PD ew64<>+128(SB), Z8, Z9
+	VMULPD       ew64<>+192(SB), Z9, Z9
+	VMOVUPD      ew64<>+256(SB), Z10
+	VFMADD213PD  ew64<>+320(SB), Z9, Z10
+	VFMADD213PD  ew64<>+384(SB), Z9, Z10
+	VFMADD213PD  ew64<>+448(SB), Z9, Z10
+	VFMADD213PD  ew64<>+512(SB), Z9, Z10
+	VFMADD213PD  ew64<>+576(SB), Z9, Z10
+	VFMADD213PD  ew64<>+640(SB), Z9, Z10
+	VFMADD213PD  ew64<>+704(SB), Z9, Z10
+	VMULPD       Z10, Z9, Z9
+	VADDPD       ew64<>+768(SB), Z9, Z10
+	VMULPD       Z10, Z9, Z9
+	VADDPD       ew64<>+768(SB), Z9, Z10
+	VMULPD       Z10, Z9, Z9
+	VADDPD       ew64<>+768(SB), Z9, Z10
+	VMULPD       Z10, Z9, Z9
+	VADDPD       ew64<>+768(SB), Z9, Z10
+	VFMADD213PD  ew64<>+704(SB), Z10, Z9
+	VSCALEFPD    Z8, Z9, Z8
+	VADDPD       ew64<>+704(SB), Z8, Z8
+	VMULPD       Z7, Z7, Z9
+	VMULPD       ew64<>+1280(SB), Z9, Z10
+	VADDPD       ew64<>+1344(SB), Z10, Z10
+	VMULPD       Z9, Z10, Z10
+	VADDPD       ew64<>+1408(SB), Z10, Z10
+	VADDPD       ew64<>+1472(SB), Z9, Z11
+	VMULPD       Z9, Z11, Z11
+	VADDPD       ew64<>+1536(SB), Z11, Z11
+	VMULPD       Z9, Z11, Z11
+	VADDPD       ew64<>+1600(SB), Z11, Z11
+	VMULPD       Z9, Z7, Z9
+	VMULPD       Z10, Z9, Z10
+	VCMPPD       $0x1d, ew64<>+1216(SB), Z7, K1
+	VBLENDMPD    ew64<>+832(SB), Z10, K1, Z10
+	VBLENDMPD    Z8, Z11, K1, Z11
+	VDIVPD       Z11, Z10, Z10
+	VBLENDMPD    ew64<>+704(SB), Z7, K1, Z1
+	VADDPD       Z10, Z1, Z1
+	VPANDQ       ew64<>+1088(SB), Z0, Z0
+	VPORQ        Z0, Z1, Z1
+	VMOVUPD      Z1, (AX)(R8*2)
+	VMOVUPD      (AX)(R9*1), Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z7
+	VMAXPD       Z0, Z7, Z7
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z7, Z0, Z7
+	VMULPD       ew64<>+0(SB), Z7, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z7
+	VFNMADD231PD ew64<>+128(SB), Z0, Z7
+	VMULPD       ew64<>+192(SB), Z7, Z7
+	VMOVUPD      ew64<>+256(SB), Z8
+	VFMADD213PD  ew64<>+320(SB), Z7, Z8
+	VFMADD213PD  ew64<>+384(SB), Z7, Z8
+	VFMADD213PD  ew64<>+448(SB), Z7, Z8
+	VFMADD213PD  ew64<>+512(SB), Z7, Z8
+	VFMADD213PD  ew64<>+576(SB), Z7, Z8
+	VFMADD213PD  ew64<>+640(SB), Z7, Z8
+	VFMADD213PD  ew64<>+704(SB), Z7, Z8
+	VMULPD       Z8, Z7, Z7
+	VADDPD       ew64<>+768(SB), Z7, Z8
+	VMULPD       Z8, Z7, Z7
+	VADDPD       ew64<>+768(SB), Z7, Z8
+	VMULPD       Z8, Z7, Z7
+	VADDPD       ew64<>+768(SB), Z7, Z8
+	VMULPD       Z8, Z7, Z7
+	VADDPD       ew64<>+768(SB), Z7, Z8
+	VFMADD213PD  ew64<>+704(SB), Z8, Z7
+	VSCALEFPD    Z0, Z7, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z7
+	VDIVPD       Z0, Z7, Z7
+	VMOVUPD      Z7, (AX)(R9*1)
+	VMOVUPD      (CX), Z0
+	VMULPD       Z0, Z6, Z0
+	VMULPD       Z1, Z5, Z5
+	VADDPD       Z5, Z0, Z0
+	VMOVUPD      Z0, (DX)
+	VPANDQ       ew64<>+1152(SB), Z0, Z5
+	VADDPD       Z5, Z5, Z6
+	VMOVUPD      ew64<>+896(SB), Z8
+	VMAXPD       Z6, Z8, Z8
+	VMOVUPD      ew64<>+960(SB), Z6
+	VMINPD       Z8, Z6, Z8
+	VMULPD       ew64<>+0(SB), Z8, Z6
+	VRNDSCALEPD  $0x00, Z6, Z6
+	VFNMADD231PD ew64<>+64(SB), Z6, Z8
+	VFNMADD231PD ew64<>+128(SB), Z6, Z8
+	VMULPD       ew64<>+192(SB), Z8, Z8
+	VMOVUPD      ew64<>+256(SB), Z9
+	VFMADD213PD  ew64<>+320(SB), Z8, Z9
+	VFMADD213PD  ew64<>+384(SB), Z8, Z9
+	VFMADD213PD  ew64<>+448(SB), Z8, Z9
+	VFMADD213PD  ew64<>+512(SB), Z8, Z9
+	VFMADD213PD  ew64<>+576(SB), Z8, Z9
+	VFMADD213PD  ew64<>+640(SB), Z8, Z9
+	VFMADD213PD  ew64<>+704(SB), Z8, Z9
+	VMULPD       Z9, Z8, Z8
+	VADDPD       ew64<>+768(SB), Z8, Z9
+	VMULPD       Z9, Z8, Z8
+	VADDPD       ew64<>+768(SB), Z8, Z9
+	VMULPD       Z9, Z8, Z8
+	VADDPD       ew64<>+768(SB), Z8, Z9
+	VMULPD       Z9, Z8, Z8
+	VADDPD       ew64<>+768(SB), Z8, Z9
+	VFMADD213PD  ew64<>+704(SB), Z9, Z8
+	VSCALEFPD    Z6, Z8, Z6
+	VADDPD       ew64<>+704(SB), Z6, Z6
+	VMULPD       Z5, Z5, Z8
+	VMULPD       ew64<>+1280(SB), Z8, Z9
+	VADDPD       ew64<>+1344(SB), Z9, Z9
+	VMULPD       Z8, Z9, Z9
+	VADDPD       ew64<>+1408(SB), Z9, Z9
+	VADDPD       ew64<>+1472(SB), Z8, Z10
+	VMULPD       Z8, Z10, Z10
+	VADDPD       ew64<>+1536(SB), Z10, Z10
+	VMULPD       Z8, Z10, Z10
+	VADDPD       ew64<>+1600(SB), Z10, Z10
+	VMULPD       Z8, Z5, Z8
+	VMULPD       Z9, Z8, Z9
+	VCMPPD       $0x1d, ew64<>+1216(SB), Z5, K1
+	VBLENDMPD    ew64<>+832(SB), Z9, K1, Z9
+	VBLENDMPD    Z6, Z10, K1, Z10
+	VDIVPD       Z10, Z9, Z9
+	VBLENDMPD    ew64<>+704(SB), Z5, K1, Z2
+	VADDPD       Z9, Z2, Z2
+	VPANDQ       ew64<>+1088(SB), Z0, Z0
+	VPORQ        Z0, Z2, Z2
+	VMOVUPD      Z2, (BX)
+	VMULPD       Z2, Z7, Z2
+	VMOVUPD      Z2, (SI)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	ADDQ         $0x00000040, SI
+	DECQ         R10
+	JNZ          lstmf_loop_282
+
+lstmf_tail_281:
+	ANDQ         $0x00000007, DI
+	JZ           lstmf_done_283
+	LEAQ         kmask<>+0(SB), R10
+	KMOVW        (R10)(DI*2), K1
+	VMOVUPD.Z    (AX), K1, Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z1
+	VMAXPD       Z0, Z1, Z1
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z1, Z0, Z1
+	VMULPD       ew64<>+0(SB), Z1, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z1
+	VFNMADD231PD ew64<>+128(SB), Z0, Z1
+	VMULPD       ew64<>+192(SB), Z1, Z1
+	VMOVUPD      ew64<>+256(SB), Z2
+	VFMADD213PD  ew64<>+320(SB), Z1, Z2
+	VFMADD213PD  ew64<>+384(SB), Z1, Z2
+	VFMADD213PD  ew64<>+448(SB), Z1, Z2
+	VFMADD213PD  ew64<>+512(SB), Z1, Z2
+	VFMADD213PD  ew64<>+576(SB), Z1, Z2
+	VFMADD213PD  ew64<>+640(SB), Z1, Z2
+	VFMADD213PD  ew64<>+704(SB), Z1, Z2
+	VMULPD       Z2, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z2
+	VMULPD       Z2, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z2
+	VMULPD       Z2, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z2
+	VMULPD       Z2, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z2
+	VFMADD213PD  ew64<>+704(SB), Z2, Z1
+	VSCALEFPD    Z0, Z1, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z1
+	VDIVPD       Z0, Z1, Z1
+	VMOVUPD      Z1, K1, (AX)
+	VMOVUPD.Z    (AX)(R8*1), K1, Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z2
+	VMAXPD       Z0, Z2, Z2
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z2, Z0, Z2
+	VMULPD       ew64<>+0(SB), Z2, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z2
+	VFNMADD231PD ew64<>+128(SB), Z0, Z2
+	VMULPD       ew64<>+192(SB), Z2, Z2
+	VMOVUPD      ew64<>+256(SB), Z5
+	VFMADD213PD  ew64<>+320(SB), Z2, Z5
+	VFMADD213PD  ew64<>+384(SB), Z2, Z5
+	VFMADD213PD  ew64<>+448(SB), Z2, Z5
+	VFMADD213PD  ew64<>+512(SB), Z2, Z5
+	VFMADD213PD  ew64<>+576(SB), Z2, Z5
+	VFMADD213PD  ew64<>+640(SB), Z2, Z5
+	VFMADD213PD  ew64<>+704(SB), Z2, Z5
+	VMULPD       Z5, Z2, Z2
+	VADDPD       ew64<>+768(SB), Z2, Z5
+	VMULPD       Z5, Z2, Z2
+	VADDPD       ew64<>+768(SB), Z2, Z5
+	VMULPD       Z5, Z2, Z2
+	VADDPD       ew64<>+768(SB), Z2, Z5
+	VMULPD       Z5, Z2, Z2
+	VADDPD       ew64<>+768(SB), Z2, Z5
+	VFMADD213PD  ew64<>+704(SB), Z5, Z2
+	VSCALEFPD    Z0, Z2, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z2
+	VDIVPD       Z0, Z2, Z2
+	VMOVUPD      Z2, K1, (AX)(R8*1)
+	VMOVUPD.Z    (AX)(R8*2), K1, Z0
+	VPANDQ       ew64<>+1152(SB), Z0, Z5
+	VADDPD       Z5, Z5, Z6
+	VMOVUPD      ew64<>+896(SB), Z7
+	VMAXPD       Z6, Z7, Z7
+	VMOVUPD      ew64<>+960(SB), Z6
+	VMINPD       Z7, Z6, Z7
+	VMULPD       ew64<>+0(SB), Z7, Z6
+	VRNDSCALEPD  $0x00, Z6, Z6
+	VFNMADD231PD ew64<>+64(SB), Z6, Z7
+	VFNMADD231PD ew64<>+128(SB), Z6, Z7
+	VMULPD       ew64<>+192(SB), Z7, Z7
+	VMOVUPD      ew64<>+256(SB), Z8
+	VFMADD213PD  ew64<>+320(SB), Z7, Z8
+	VFMADD213PD  ew64<>+384(SB), Z7, Z8
+	VFMADD213PD  ew64<>+448(SB), Z7, Z8
+	VFMADD213PD  ew64<>+512(SB), Z7, Z8
+	VFMADD213PD  ew64<>+576(SB), Z7, Z8
+	VFMADD213PD  ew64<>+640(SB), Z7, Z8
+	VFMADD213PD  ew64<>+704(SB), Z7, Z8
+	VMULPD       Z8, Z7, Z7
+	VADDPD       ew64<>+768(SB), Z7, Z8
+	VMULPD       Z8, Z7, Z7
+	VADDPD       ew64<>+768(SB), Z7, Z8
+	VMULPD       Z8, Z7, Z7
+	VADDPD       ew64<>+768(SB), Z7, Z8
+	VMULPD       Z8, Z7, Z7
+	VADDPD       ew64<>+768(SB), Z7, Z8
+	VFMADD213PD  ew64<>+704(SB), Z8, Z7
+	VSCALEFPD    Z6, Z7, Z6
+	VADDPD       ew64<>+704(SB), Z6, Z6
+	VMULPD       Z5, Z5, Z7
+	VMULPD       ew64<>+1280(SB), Z7, Z8
+	VADDPD       ew64<>+1344(SB), Z8, Z8
+	VMULPD       Z7, Z8, Z8
+	VADDPD       ew64<>+1408(SB), Z8, Z8
+	VADDPD       ew64<>+1472(SB), Z7, Z9
+	VMULPD       Z7, Z9, Z9
+	VADDPD       ew64<>+1536(SB), Z9, Z9
+	VMULPD       Z7, Z9, Z9
+	VADDPD       ew64<>+1600(SB), Z9, Z9
+	VMULPD       Z7, Z5, Z7
+	VMULPD       Z8, Z7, Z8
+	VCMPPD       $0x1d, ew64<>+1216(SB), Z5, K2
+	VBLENDMPD    ew64<>+832(SB), Z8, K2, Z8
+	VBLENDMPD    Z6, Z9, K2, Z9
+	VDIVPD       Z9, Z8, Z8
+	VBLENDMPD    ew64<>+704(SB), Z5, K2, Z3
+	VADDPD       Z8, Z3, Z3
+	VPANDQ       ew64<>+1088(SB), Z0, Z0
+	VPORQ        Z0, Z3, Z3
+	VMOVUPD      Z3, K1, (AX)(R8*2)
+	VMOVUPD.Z    (AX)(R9*1), K1, Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z5
+	VMAXPD       Z0, Z5, Z5
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z5, Z0, Z5
+	VMULPD       ew64<>+0(SB), Z5, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z5
+	VFNMADD231PD ew64<>+128(SB), Z0, Z5
+	VMULPD       ew64<>+192(SB), Z5, Z5
+	VMOVUPD      ew64<>+256(SB), Z6
+	VFMADD213PD  ew64<>+320(SB), Z5, Z6
+	VFMADD213PD  ew64<>+384(SB), Z5, Z6
+	VFMADD213PD  ew64<>+448(SB), Z5, Z6
+	VFMADD213PD  ew64<>+512(SB), Z5, Z6
+	VFMADD213PD  ew64<>+576(SB), Z5, Z6
+	VFMADD213PD  ew64<>+640(SB), Z5, Z6
+	VFMADD213PD  ew64<>+704(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VFMADD213PD  ew64<>+704(SB), Z6, Z5
+	VSCALEFPD    Z0, Z5, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z5
+	VDIVPD       Z0, Z5, Z5
+	VMOVUPD      Z5, K1, (AX)(R9*1)
+	VMOVUPD.Z    (CX), K1, Z0
+	VMULPD       Z0, Z2, Z0
+	VMULPD       Z3, Z1, Z1
+	VADDPD       Z1, Z0, Z0
+	VMOVUPD      Z0, K1, (DX)
+	VPANDQ       ew64<>+1152(SB), Z0, Z1
+	VADDPD       Z1, Z1, Z2
+	VMOVUPD      ew64<>+896(SB), Z3
+	VMAXPD       Z2, Z3, Z3
+	VMOVUPD      ew64<>+960(SB), Z2
+	VMINPD       Z3, Z2, Z3
+	VMULPD       ew64<>+0(SB), Z3, Z2
+	VRNDSCALEPD  $0x00, Z2, Z2
+	VFNMADD231PD ew64<>+64(SB), Z2, Z3
+	VFNMADD231PD ew64<>+128(SB), Z2, Z3
+	VMULPD       ew64<>+192(SB), Z3, Z3
+	VMOVUPD      ew64<>+256(SB), Z6
+	VFMADD213PD  ew64<>+320(SB), Z3, Z6
+	VFMADD213PD  ew64<>+384(SB), Z3, Z6
+	VFMADD213PD  ew64<>+448(SB), Z3, Z6
+	VFMADD213PD  ew64<>+512(SB), Z3, Z6
+	VFMADD213PD  ew64<>+576(SB), Z3, Z6
+	VFMADD213PD  ew64<>+640(SB), Z3, Z6
+	VFMADD213PD  ew64<>+704(SB), Z3, Z6
+	VMULPD       Z6, Z3, Z3
+	VADDPD       ew64<>+768(SB), Z3, Z6
+	VMULPD       Z6, Z3, Z3
+	VADDPD       ew64<>+768(SB), Z3, Z6
+	VMULPD       Z6, Z3, Z3
+	VADDPD       ew64<>+768(SB), Z3, Z6
+	VMULPD       Z6, Z3, Z3
+	VADDPD       ew64<>+768(SB), Z3, Z6
+	VFMADD213PD  ew64<>+704(SB), Z6, Z3
+	VSCALEFPD    Z2, Z3, Z2
+	VADDPD       ew64<>+704(SB), Z2, Z2
+	VMULPD       Z1, Z1, Z3
+	VMULPD       ew64<>+1280(SB), Z3, Z6
+	VADDPD       ew64<>+1344(SB), Z6, Z6
+	VMULPD       Z3, Z6, Z6
+	VADDPD       ew64<>+1408(SB), Z6, Z6
+	VADDPD       ew64<>+1472(SB), Z3, Z7
+	VMULPD       Z3, Z7, Z7
+	VADDPD       ew64<>+1536(SB), Z7, Z7
+	VMULPD       Z3, Z7, Z7
+	VADDPD       ew64<>+1600(SB), Z7, Z7
+	VMULPD       Z3, Z1, Z3
+	VMULPD       Z6, Z3, Z6
+	VCMPPD       $0x1d, ew64<>+1216(SB), Z1, K2
+	VBLENDMPD    ew64<>+832(SB), Z6, K2, Z6
+	VBLENDMPD    Z2, Z7, K2, Z7
+	VDIVPD       Z7, Z6, Z6
+	VBLENDMPD    ew64<>+704(SB), Z1, K2, Z4
+	VADDPD       Z6, Z4, Z4
+	VPANDQ       ew64<>+1088(SB), Z0, Z0
+	VPORQ        Z0, Z4, Z4
+	VMOVUPD      Z4, K1, (BX)
+	VMULPD       Z4, Z5, Z4
+	VMOVUPD      Z4, K1, (SI)
+
+lstmf_done_283:
+	VZEROUPPER
+	RET
+
+// func maxOfAvx512F64(x *float64, n int) float64
+// Requires: AVX, AVX512F, SSE2
+TEXT ·maxOfAvx512F64(SB), NOSPLIT, $0-24
+	MOVQ    x+0(FP), AX
+	MOVQ    n+8(FP), CX
+	SHRQ    $0x03, CX
+	VMOVUPD (AX), Z0
+	DECQ    CX
+	JZ      max_done_285
+
+max_loop_284:
+	ADDQ   $0x00000040, AX
+	VMAXPD (AX), Z0, Z0
+	DECQ   CX
+	JNZ    max_loop_284
+
+max_done_285:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VMAXPD        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VMAXPD        X0, X1, X0
+	VUNPCKHPD     X0, X0, X1
+	VMAXPD        X1, X0, X1
+	MOVSD         X1, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func expSumAvx512F64(dst *float64, src *float64, nblk int, tdst *float64, tsrc *float64, shift float64) float64
+// Requires: AVX, AVX512F, SSE2
+TEXT ·expSumAvx512F64(SB), NOSPLIT, $0-56
+	VBROADCASTSD shift+40(FP), Z0
+	VPXORD       Z1, Z1, Z1
+	VPXORD       Z2, Z2, Z2
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         nblk+16(FP), DX
+	TESTQ        DX, DX
+	JZ           es_tail_286
+
+es_loop_287:
+	VMOVUPD      (CX), Z3
+	VSUBPD       Z0, Z3, Z3
+	VMOVUPD      ew64<>+896(SB), Z4
+	VMAXPD       Z3, Z4, Z4
+	VMOVUPD      ew64<>+960(SB), Z3
+	VMINPD       Z4, Z3, Z4
+	VMULPD       ew64<>+0(SB), Z4, Z3
+	VRNDSCALEPD  $0x00, Z3, Z3
+	VFNMADD231PD ew64<>+64(SB), Z3, Z4
+	VFNMADD231PD ew64<>+128(SB), Z3, Z4
+	VMULPD       ew64<>+192(SB), Z4, Z4
+	VMOVUPD      ew64<>+256(SB), Z5
+	VFMADD213PD  ew64<>+320(SB), Z4, Z5
+	VFMADD213PD  ew64<>+384(SB), Z4, Z5
+	VFMADD213PD  ew64<>+448(SB), Z4, Z5
+	VFMADD213PD  ew64<>+512(SB), Z4, Z5
+	VFMADD213PD  ew64<>+576(SB), Z4, Z5
+	VFMADD213PD  ew64<>+640(SB), Z4, Z5
+	VFMADD213PD  ew64<>+704(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VFMADD213PD  ew64<>+704(SB), Z5, Z4
+	VSCALEFPD    Z3, Z4, Z3
+	VMOVUPD      Z3, (AX)
+	VADDPD       Z3, Z1, Z1
+	VMOVUPD      64(CX), Z3
+	VSUBPD       Z0, Z3, Z3
+	VMOVUPD      ew64<>+896(SB), Z4
+	VMAXPD       Z3, Z4, Z4
+	VMOVUPD      ew64<>+960(SB), Z3
+	VMINPD       Z4, Z3, Z4
+	VMULPD       ew64<>+0(SB), Z4, Z3
+	VRNDSCALEPD  $0x00, Z3, Z3
+	VFNMADD231PD ew64<>+64(SB), Z3, Z4
+	VFNMADD231PD ew64<>+128(SB), Z3, Z4
+	VMULPD       ew64<>+192(SB), Z4, Z4
+	VMOVUPD      ew64<>+256(SB), Z5
+	VFMADD213PD  ew64<>+320(SB), Z4, Z5
+	VFMADD213PD  ew64<>+384(SB), Z4, Z5
+	VFMADD213PD  ew64<>+448(SB), Z4, Z5
+	VFMADD213PD  ew64<>+512(SB), Z4, Z5
+	VFMADD213PD  ew64<>+576(SB), Z4, Z5
+	VFMADD213PD  ew64<>+640(SB), Z4, Z5
+	VFMADD213PD  ew64<>+704(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VFMADD213PD  ew64<>+704(SB), Z5, Z4
+	VSCALEFPD    Z3, Z4, Z3
+	VMOVUPD      Z3, 64(AX)
+	VADDPD       Z3, Z2, Z2
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	DECQ         DX
+	JNZ          es_loop_287
+
+es_tail_286:
+	MOVQ          tdst+24(FP), AX
+	MOVQ          tsrc+32(FP), CX
+	VMOVUPD       (CX), Z3
+	VSUBPD        Z0, Z3, Z3
+	VMOVUPD       ew64<>+896(SB), Z4
+	VMAXPD        Z3, Z4, Z4
+	VMOVUPD       ew64<>+960(SB), Z3
+	VMINPD        Z4, Z3, Z4
+	VMULPD        ew64<>+0(SB), Z4, Z3
+	VRNDSCALEPD   $0x00, Z3, Z3
+	VFNMADD231PD  ew64<>+64(SB), Z3, Z4
+	VFNMADD231PD  ew64<>+128(SB), Z3, Z4
+	VMULPD        ew64<>+192(SB), Z4, Z4
+	VMOVUPD       ew64<>+256(SB), Z5
+	VFMADD213PD   ew64<>+320(SB), Z4, Z5
+	VFMADD213PD   ew64<>+384(SB), Z4, Z5
+	VFMADD213PD   ew64<>+448(SB), Z4, Z5
+	VFMADD213PD   ew64<>+512(SB), Z4, Z5
+	VFMADD213PD   ew64<>+576(SB), Z4, Z5
+	VFMADD213PD   ew64<>+640(SB), Z4, Z5
+	VFMADD213PD   ew64<>+704(SB), Z4, Z5
+	VMULPD        Z5, Z4, Z4
+	VADDPD        ew64<>+768(SB), Z4, Z5
+	VMULPD        Z5, Z4, Z4
+	VADDPD        ew64<>+768(SB), Z4, Z5
+	VMULPD        Z5, Z4, Z4
+	VADDPD        ew64<>+768(SB), Z4, Z5
+	VMULPD        Z5, Z4, Z4
+	VADDPD        ew64<>+768(SB), Z4, Z5
+	VFMADD213PD   ew64<>+704(SB), Z5, Z4
+	VSCALEFPD     Z3, Z4, Z3
+	VMOVUPD       Z3, (AX)
+	VADDPD        Z3, Z1, Z1
+	VMOVUPD       64(CX), Z3
+	VSUBPD        Z0, Z3, Z3
+	VMOVUPD       ew64<>+896(SB), Z0
+	VMAXPD        Z3, Z0, Z0
+	VMOVUPD       ew64<>+960(SB), Z3
+	VMINPD        Z0, Z3, Z0
+	VMULPD        ew64<>+0(SB), Z0, Z3
+	VRNDSCALEPD   $0x00, Z3, Z3
+	VFNMADD231PD  ew64<>+64(SB), Z3, Z0
+	VFNMADD231PD  ew64<>+128(SB), Z3, Z0
+	VMULPD        ew64<>+192(SB), Z0, Z0
+	VMOVUPD       ew64<>+256(SB), Z4
+	VFMADD213PD   ew64<>+320(SB), Z0, Z4
+	VFMADD213PD   ew64<>+384(SB), Z0, Z4
+	VFMADD213PD   ew64<>+448(SB), Z0, Z4
+	VFMADD213PD   ew64<>+512(SB), Z0, Z4
+	VFMADD213PD   ew64<>+576(SB), Z0, Z4
+	VFMADD213PD   ew64<>+640(SB), Z0, Z4
+	VFMADD213PD   ew64<>+704(SB), Z0, Z4
+	VMULPD        Z4, Z0, Z0
+	VADDPD        ew64<>+768(SB), Z0, Z4
+	VMULPD        Z4, Z0, Z0
+	VADDPD        ew64<>+768(SB), Z0, Z4
+	VMULPD        Z4, Z0, Z0
+	VADDPD        ew64<>+768(SB), Z0, Z4
+	VMULPD        Z4, Z0, Z0
+	VADDPD        ew64<>+768(SB), Z0, Z4
+	VFMADD213PD   ew64<>+704(SB), Z4, Z0
+	VSCALEFPD     Z3, Z0, Z0
+	VMOVUPD       Z0, 64(AX)
+	VADDPD        Z0, Z2, Z2
+	VADDPD        Z2, Z1, Z1
+	VEXTRACTF64X4 $0x01, Z1, Y0
+	VADDPD        Y0, Y1, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPD        X1, X0, X1
+	VUNPCKHPD     X1, X1, X0
+	VADDPD        X0, X1, X0
+	MOVSD         X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func addAvx512F32(dst *float32, a *float32, b *float32, n int)
+// Requires: AVX, AVX512F
+TEXT ·addAvx512F32(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), AX
+	MOVQ a+8(FP), CX
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), BX
+	MOVQ BX, SI
+	SHRQ $0x04, SI
+	JZ   add_tail_288
+
+add_loop_289:
+	VMOVUPS (CX), Z0
+	VMOVUPS (DX), Z1
+	VADDPS  Z1, Z0, Z0
+	VMOVUPS Z0, (AX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	DECQ    SI
+	JNZ     add_loop_289
+
+add_tail_288:
+	ANDQ      $0x0000000f, BX
+	JZ        add_done_290
+	LEAQ      kmask<>+0(SB), SI
+	KMOVW     (SI)(BX*2), K1
+	VMOVUPS.Z (CX), K1, Z0
+	VMOVUPS.Z (DX), K1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (AX)
+
+add_done_290:
+	VZEROUPPER
+	RET
+
+// func lstmBackAvx512F32(gates *float32, dgates *float32, tc *float32, cp *float32, dh *float32, dc *float32, h int)
+// Requires: AVX, AVX512F
+TEXT ·lstmBackAvx512F32(SB), NOSPLIT, $0-56
+	MOVQ gates+0(FP), AX
+	MOVQ dgates+8(FP), CX
+	MOVQ tc+16(FP), DX
+	MOVQ cp+24(FP), BX
+	MOVQ dh+32(FP), SI
+	MOVQ dc+40(FP), DI
+	MOVQ h+48(FP), R8
+	MOVQ R8, R9
+	SHLQ $0x02, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ R8, R11
+	SHRQ $0x04, R11
+	JZ   lstmb_tail_291
+
+lstmb_loop_292:
+	VMOVUPS ew32<>+576(SB), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (AX)(R9*1), Z2
+	VMOVUPS (AX)(R9*2), Z3
+	VMOVUPS (AX)(R10*1), Z4
+	VMOVUPS (DX), Z5
+	VMOVUPS (SI), Z6
+	VMOVUPS (DI), Z7
+	VMULPS  Z5, Z5, Z8
+	VSUBPS  Z8, Z0, Z8
+	VMULPS  Z4, Z6, Z9
+	VMULPS  Z8, Z9, Z9
+	VADDPS  Z9, Z7, Z7
+	VMULPS  Z5, Z6, Z5
+	VMULPS  Z3, Z7, Z8
+	VMULPS  Z1, Z8, Z8
+	VSUBPS  Z1, Z0, Z9
+	VMULPS  Z9, Z8, Z8
+	VMOVUPS Z8, (CX)
+	VMOVUPS (BX), Z6
+	VMULPS  Z6, Z7, Z8
+	VMULPS  Z2, Z8, Z8
+	VSUBPS  Z2, Z0, Z9
+	VMULPS  Z9, Z8, Z8
+	VMOVUPS Z8, (CX)(R9*1)
+	VMULPS  Z1, Z7, Z8
+	VMULPS  Z3, Z3, Z9
+	VSUBPS  Z9, Z0, Z9
+	VMULPS  Z9, Z8, Z8
+	VMOVUPS Z8, (CX)(R9*2)
+	VMULPS  Z4, Z5, Z8
+	VSUBPS  Z4, Z0, Z9
+	VMULPS  Z9, Z8, Z8
+	VMOVUPS Z8, (CX)(R10*1)
+	VMULPS  Z2, Z7, Z7
+	VMOVUPS Z7, (DI)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DI
+	DECQ    R11
+	JNZ     lstmb_loop_292
+
+lstmb_tail_291:
+	ANDQ      $0x0000000f, R8
+	JZ        lstmb_done_293
+	LEAQ      kmask<>+0(SB), R11
+	KMOVW     (R11)(R8*2), K1
+	VMOVUPS   ew32<>+576(SB), Z0
+	VMOVUPS.Z (AX), K1, Z1
+	VMOVUPS.Z (AX)(R9*1), K1, Z2
+	VMOVUPS.Z (AX)(R9*2), K1, Z3
+	VMOVUPS.Z (AX)(R10*1), K1, Z4
+	VMOVUPS.Z (DX), K1, Z5
+	VMOVUPS.Z (SI), K1, Z6
+	VMOVUPS.Z (DI), K1, Z7
+	VMULPS    Z5, Z5, Z8
+	VSUBPS    Z8, Z0, Z8
+	VMULPS    Z4, Z6, Z9
+	VMULPS    Z8, Z9, Z9
+	VADDPS    Z9, Z7, Z7
+	VMULPS    Z5, Z6, Z5
+	VMULPS    Z3, Z7, Z8
+	VMULPS    Z1, Z8, Z8
+	VSUBPS    Z1, Z0, Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVUPS   Z8, K1, (CX)
+	VMOVUPS.Z (BX), K1, Z6
+	VMULPS    Z6, Z7, Z8
+	VMULPS    Z2, Z8, Z8
+	VSUBPS    Z2, Z0, Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVUPS   Z8, K1, (CX)(R9*1)
+	VMULPS    Z1, Z7, Z8
+	VMULPS    Z3, Z3, Z9
+	VSUBPS    Z9, Z0, Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVUPS   Z8, K1, (CX)(R9*2)
+	VMULPS    Z4, Z5, Z8
+	VSUBPS    Z4, Z0, Z9
+	VMULPS    Z9, Z8, Z8
+	VMOVUPS   Z8, K1, (CX)(R10*1)
+	VMULPS    Z2, Z7, Z7
+	VMOVUPS   Z7, K1, (DI)
+
+lstmb_done_293:
+	VZEROUPPER
+	RET
+
+// func lstmFwdAvx512F32(gates *float32, cp *float32, cn *float32, tc *float32, hn *float32, h int)
+// Requires: AVX, AVX512F
+TEXT ·lstmFwdAvx512F32(SB), NOSPLIT, $0-48
+	MOVQ gates+0(FP), AX
+	MOVQ cp+8(FP), CX
+	MOVQ cn+16(FP), DX
+	MOVQ tc+24(FP), BX
+	MOVQ hn+32(FP), SI
+	MOVQ h+40(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x02, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ DI, R10
+	SHRQ $0x04, R10
+	JZ   lstmf_tail_294
+
+lstmf_loop_295:
+	VMOVUPS      (AX), Z0
+	VPORQ        ew32<>+960(SB), Z0, Z1
+	VMOVUPS      ew32<>+768(SB), Z2
+	VMAXPS       Z1, Z2, Z2
+	VMOVUPS      ew32<>+832(SB), Z1
+	VMINPS       Z2, Z1, Z2
+	VMULPS       ew32<>+0(SB), Z2, Z1
+	VRNDSCALEPS  $0x00, Z1, Z1
+	VFNMADD231PS ew32<>+64(SB), Z1, Z2
+	VMOVAPS      Z2, Z13
+	VFNMADD231PS ew32<>+128(SB), Z1, Z13
+	VSUBPS       Z13, Z2, Z2
+	VFNMADD231PS ew32<>+128(SB), Z1, Z2
+	VMOVUPS      ew32<>+192(SB), Z14
+	VFMADD213PS  ew32<>+256(SB), Z13, Z14
+	VFMADD213PS  ew32<>+320(SB), Z13, Z14
+	VFMADD213PS  ew32<>+384(SB), Z13, Z14
+	VFMADD213PS  ew32<>+448(SB), Z13, Z14
+	VFMADD213PS  ew32<>+512(SB), Z13, Z14
+	VMULPS       Z13, Z13, Z15
+	VADDPS       ew32<>+576(SB), Z13, Z16
+	VMOVUPS      ew32<>+576(SB), Z17
+	VSUBPS       Z16, Z17, Z17
+	VADDPS       Z13, Z17, Z17
+	VADDPS       Z2, Z17, Z17
+	VFMADD231PS  Z15, Z14, Z17
+	VADDPS       Z17, Z16, Z16
+	VSCALEFPS    Z1, Z16, Z1
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K1
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z1, Z0, K1, Z3
+	VADDPS       ew32<>+576(SB), Z1, Z0
+	VMOVUPS      ew32<>+576(SB), Z2
+	VSUBPS       Z0, Z2, Z2
+	VADDPS       Z1, Z2, Z2
+	VMOVAPS      Z3, Z1
+	VDIVPS       Z0, Z1, Z1
+	VMOVAPS      Z3, Z13
+	VFNMADD231PS Z1, Z0, Z13
+	VFNMADD231PS Z1, Z2, Z13
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z13, Z0, Z1
+	VMOVUPS      Z1, (AX)
+	VMOVUPS      (AX)(R8*1), Z0
+	VPORQ        ew32<>+960(SB), Z0, Z2
+	VMOVUPS      ew32<>+768(SB), Z13
+	VMAXPS       Z2, Z13, Z13
+	VMOVUPS      ew32<>+832(SB), Z2
+	VMINPS       Z13, Z2, Z13
+	VMULPS       ew32<>+0(SB), Z13, Z2
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VFNMADD231PS ew32<>+64(SB), Z2, Z13
+	VMOVAPS      Z13, Z14
+	VFNMADD231PS ew32<>+128(SB), Z2, Z14
+	VSUBPS       Z14, Z13, Z13
+	VFNMADD231PS ew32<>+128(SB), Z2, Z13
+	VMOVUPS      ew32<>+192(SB), Z15
+	VFMADD213PS  ew32<>+256(SB), Z14, Z15
+	VFMADD213PS  ew32<>+320(SB), Z14, Z15
+	VFMADD213PS  ew32<>+384(SB), Z14, Z15
+	VFMADD213PS  ew32<>+448(SB), Z14, Z15
+	VFMADD213PS  ew32<>+512(SB), Z14, Z15
+	VMULPS       Z14, Z14, Z16
+	VADDPS       ew32<>+576(SB), Z14, Z17
+	VMOVUPS      ew32<>+576(SB), Z18
+	VSUBPS       Z17, Z18, Z18
+	VADDPS       Z14, Z18, Z18
+	VADDPS       Z13, Z18, Z18
+	VFMADD231PS  Z16, Z15, Z18
+	VADDPS       Z18, Z17, Z17
+	VSCALEFPS    Z2, Z17, Z2
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K1
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z2, Z0, K1, Z4
+	VADDPS       ew32<>+576(SB), Z2, Z0
+	VMOVUPS      ew32<>+576(SB), Z13
+	VSUBPS       Z0, Z13, Z13
+	VADDPS       Z2, Z13, Z13
+	VMOVAPS      Z4, Z2
+	VDIVPS       Z0, Z2, Z2
+	VMOVAPS      Z4, Z14
+	VFNMADD231PS Z2, Z0, Z14
+	VFNMADD231PS Z2, Z13, Z14
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z14, Z0, Z2
+	VMOVUPS      Z2, (AX)(R8*1)
+	VMOVUPS      (AX)(R8*2), Z0
+	VPANDQ       ew32<>+1024(SB), Z0, Z13
+	VMINPS       ew32<>+1152(SB), Z13, Z14
+	VADDPS       Z14, Z14, Z14
+	VMOVUPS      ew32<>+768(SB), Z15
+	VMAXPS       Z14, Z15, Z15
+	VMOVUPS      ew32<>+832(SB), Z14
+	VMINPS       Z15, Z14, Z15
+	VMULPS       ew32<>+0(SB), Z15, Z14
+	VRNDSCALEPS  $0x00, Z14, Z14
+	VFNMADD231PS ew32<>+64(SB), Z14, Z15
+	VMOVAPS      Z15, Z16
+	VFNMADD231PS ew32<>+128(SB), Z14, Z16
+	VSUBPS       Z16, Z15, Z15
+	VFNMADD231PS ew32<>+128(SB), Z14, Z15
+	VMOVUPS      ew32<>+192(SB), Z17
+	VFMADD213PS  ew32<>+256(SB), Z16, Z17
+	VFMADD213PS  ew32<>+320(SB), Z16, Z17
+	VFMADD213PS  ew32<>+384(SB), Z16, Z17
+	VFMADD213PS  ew32<>+448(SB), Z16, Z17
+	VFMADD213PS  ew32<>+512(SB), Z16, Z17
+	VMULPS       Z16, Z16, Z18
+	VADDPS       ew32<>+576(SB), Z16, Z19
+	VMOVUPS      ew32<>+576(SB), Z20
+	VSUBPS       Z19, Z20, Z20
+	VADDPS       Z16, Z20, Z20
+	VADDPS       Z15, Z20, Z20
+	VFMADD231PS  Z18, Z17, Z20
+	VADDPS       Z20, Z19, Z19
+	VSCALEFPS    Z14, Z19, Z14
+	VADDPS       ew32<>+576(SB), Z14, Z14
+	VMULPS       Z13, Z13, Z15
+	VMOVUPS      ew32<>+1216(SB), Z16
+	VFMADD213PS  ew32<>+1280(SB), Z15, Z16
+	VFMADD213PS  ew32<>+1344(SB), Z15, Z16
+	VFMADD213PS  ew32<>+1408(SB), Z15, Z16
+	VFMADD213PS  ew32<>+1472(SB), Z15, Z16
+	VMULPS       Z15, Z13, Z15
+	VMULPS       Z15, Z16, Z16
+	VMOVUPS      ew32<>+576(SB), Z15
+	VCMPPS       $0x1d, ew32<>+1088(SB), Z13, K1
+	VBLENDMPS    ew32<>+640(SB), Z16, K1, Z16
+	VBLENDMPS    Z14, Z15, K1, Z15
+	VDIVPS       Z15, Z16, Z16
+	VBLENDMPS    ew32<>+576(SB), Z13, K1, Z5
+	VADDPS       Z16, Z5, Z5
+	VPANDQ       ew32<>+960(SB), Z0, Z0
+	VPORQ        Z0, Z5, Z5
+	VMOVUPS      Z5, (AX)(R8*2)
+	VMOVUPS      (AX)(R9*1), Z0
+	VPORQ        ew32<>+960(SB), Z0, Z13
+	VMOVUPS      ew32<>+768(SB), Z14
+	VMAXPS       Z13, Z14, Z14
+	VMOVUPS      ew32<>+832(SB), Z13
+	VMINPS       Z14, Z13, Z14
+	VMULPS       ew32<>+0(SB), Z14, Z13
+	VRNDSCALEPS  $0x00, Z13, Z13
+	VFNMADD231PS ew32<>+64(SB), Z13, Z14
+	VMOVAPS      Z14, Z15
+	VFNMADD231PS ew32<>+128(SB), Z13, Z15
+	VSUBPS       Z15, Z14, Z14
+	VFNMADD231PS ew32<>+128(SB), Z13, Z14
+	VMOVUPS      ew32<>+192(SB), Z16
+	VFMADD213PS  ew32<>+256(SB), Z15, Z16
+	VFMADD213PS  ew32<>+320(SB), Z15, Z16
+	VFMADD213PS  ew32<>+384(SB), Z15, Z16
+	VFMADD213PS  ew32<>+448(SB), Z15, Z16
+	VFMADD213PS  ew32<>+512(SB), Z15, Z16
+	VMULPS       Z15, Z15, Z17
+	VADDPS       ew32<>+576(SB), Z15, Z18
+	VMOVUPS      ew32<>+576(SB), Z19
+	VSUBPS       Z18, Z19, Z19
+	VADDPS       Z15, Z19, Z19
+	VADDPS       Z14, Z19, Z19
+	VFMADD231PS  Z17, Z16, Z19
+	VADDPS       Z19, Z18, Z18
+	VSCALEFPS    Z13, Z18, Z13
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K1
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z13, Z0, K1, Z6
+	VADDPS       ew32<>+576(SB), Z13, Z0
+	VMOVUPS      ew32<>+576(SB), Z14
+	VSUBPS       Z0, Z14, Z14
+	VADDPS       Z13, Z14, Z14
+	VMOVAPS      Z6, Z13
+	VDIVPS       Z0, Z13, Z13
+	VMOVAPS      Z6, Z15
+	VFNMADD231PS Z13, Z0, Z15
+	VFNMADD231PS Z13, Z14, Z15
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z15, Z0, Z13
+	VMOVUPS      Z13, (AX)(R9*1)
+	VMOVUPS      (CX), Z0
+	VMULPS       Z0, Z2, Z0
+	VMULPS       Z5, Z1, Z1
+	VADDPS       Z1, Z0, Z0
+	VMOVUPS      Z0, (DX)
+	VPANDQ       ew32<>+1024(SB), Z0, Z1
+	VMINPS       ew32<>+1152(SB), Z1, Z2
+	VADDPS       Z2, Z2, Z2
+	VMOVUPS      ew32<>+768(SB), Z14
+	VMAXPS       Z2, Z14, Z14
+	VMOVUPS      ew32<>+832(SB), Z2
+	VMINPS       Z14, Z2, Z14
+	VMULPS       ew32<>+0(SB), Z14, Z2
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VFNMADD231PS ew32<>+64(SB), Z2, Z14
+	VMOVAPS      Z14, Z15
+	VFNMADD231PS ew32<>+128(SB), Z2, Z15
+	VSUBPS       Z15, Z14, Z14
+	VFNMADD231PS ew32<>+128(SB), Z2, Z14
+	VMOVUPS      ew32<>+192(SB), Z16
+	VFMADD213PS  ew32<>+256(SB), Z15, Z16
+	VFMADD213PS  ew32<>+320(SB), Z15, Z16
+	VFMADD213PS  ew32<>+384(SB), Z15, Z16
+	VFMADD213PS  ew32<>+448(SB), Z15, Z16
+	VFMADD213PS  ew32<>+512(SB), Z15, Z16
+	VMULPS       Z15, Z15, Z17
+	VADDPS       ew32<>+576(SB), Z15, Z18
+	VMOVUPS      ew32<>+576(SB), Z19
+	VSUBPS       Z18, Z19, Z19
+	VADDPS       Z15, Z19, Z19
+	VADDPS       Z14, Z19, Z19
+	VFMADD231PS  Z17, Z16, Z19
+	VADDPS       Z19, Z18, Z18
+	VSCALEFPS    Z2, Z18, Z2
+	VADDPS       ew32<>+576(SB), Z2, Z2
+	VMULPS       Z1, Z1, Z14
+	VMOVUPS      ew32<>+1216(SB), Z15
+	VFMADD213PS  ew32<>+1280(SB), Z14, Z15
+	VFMADD213PS  ew32<>+1344(SB), Z14, Z15
+	VFMADD213PS  ew32<>+1408(SB), Z14, Z15
+	VFMADD213PS  ew32<>+1472(SB), Z14, Z15
+	VMULPS       Z14, Z1, Z14
+	VMULPS       Z14, Z15, Z15
+	VMOVUPS      ew32<>+576(SB), Z14
+	VCMPPS       $0x1d, ew32<>+1088(SB), Z1, K1
+	VBLENDMPS    ew32<>+640(SB), Z15, K1, Z15
+	VBLENDMPS    Z2, Z14, K1, Z14
+	VDIVPS       Z14, Z15, Z15
+	VBLENDMPS    ew32<>+576(SB), Z1, K1, Z7
+	VADDPS       Z15, Z7, Z7
+	VPANDQ       ew32<>+960(SB), Z0, Z0
+	VPORQ        Z0, Z7, Z7
+	VMOVUPS      Z7, (BX)
+	VMULPS       Z7, Z13, Z7
+	VMOVUPS      Z7, (SI)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	ADDQ         $0x00000040, SI
+	DECQ         R10
+	JNZ          lstmf_loop_295
+
+lstmf_tail_294:
+	ANDQ         $0x0000000f, DI
+	JZ           lstmf_done_296
+	LEAQ         kmask<>+0(SB), R10
+	KMOVW        (R10)(DI*2), K1
+	VMOVUPS.Z    (AX), K1, Z0
+	VPORQ        ew32<>+960(SB), Z0, Z1
+	VMOVUPS      ew32<>+768(SB), Z2
+	VMAXPS       Z1, Z2, Z2
+	VMOVUPS      ew32<>+832(SB), Z1
+	VMINPS       Z2, Z1, Z2
+	VMULPS       ew32<>+0(SB), Z2, Z1
+	VRNDSCALEPS  $0x00, Z1, Z1
+	VFNMADD231PS ew32<>+64(SB), Z1, Z2
+	VMOVAPS      Z2, Z3
+	VFNMADD231PS ew32<>+128(SB), Z1, Z3
+	VSUBPS       Z3, Z2, Z2
+	VFNMADD231PS ew32<>+128(SB), Z1, Z2
+	VMOVUPS      ew32<>+192(SB), Z4
+	VFMADD213PS  ew32<>+256(SB), Z3, Z4
+	VFMADD213PS  ew32<>+320(SB), Z3, Z4
+	VFMADD213PS  ew32<>+384(SB), Z3, Z4
+	VFMADD213PS  ew32<>+448(SB), Z3, Z4
+	VFMADD213PS  ew32<>+512(SB), Z3, Z4
+	VMULPS       Z3, Z3, Z5
+	VADDPS       ew32<>+576(SB), Z3, Z6
+	VMOVUPS      ew32<>+576(SB), Z7
+	VSUBPS       Z6, Z7, Z7
+	VADDPS       Z3, Z7, Z7
+	VADDPS       Z2, Z7, Z7
+	VFMADD231PS  Z5, Z4, Z7
+	VADDPS       Z7, Z6, Z6
+	VSCALEFPS    Z1, Z6, Z1
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K2
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z1, Z0, K2, Z8
+	VADDPS       ew32<>+576(SB), Z1, Z0
+	VMOVUPS      ew32<>+576(SB), Z2
+	VSUBPS       Z0, Z2, Z2
+	VADDPS       Z1, Z2, Z2
+	VMOVAPS      Z8, Z1
+	VDIVPS       Z0, Z1, Z1
+	VMOVAPS      Z8, Z3
+	VFNMADD231PS Z1, Z0, Z3
+	VFNMADD231PS Z1, Z2, Z3
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z3, Z0, Z1
+	VMOVUPS      Z1, K1, (AX)
+	VMOVUPS.Z    (AX)(R8*1), K1, Z0
+	VPORQ        ew32<>+960(SB), Z0, Z2
+	VMOVUPS      ew32<>+768(SB), Z3
+	VMAXPS       Z2, Z3, Z3
+	VMOVUPS      ew32<>+832(SB), Z2
+	VMINPS       Z3, Z2, Z3
+	VMULPS       ew32<>+0(SB), Z3, Z2
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VFNMADD231PS ew32<>+64(SB), Z2, Z3
+	VMOVAPS      Z3, Z4
+	VFNMADD231PS ew32<>+128(SB), Z2, Z4
+	VSUBPS       Z4, Z3, Z3
+	VFNMADD231PS ew32<>+128(SB), Z2, Z3
+	VMOVUPS      ew32<>+192(SB), Z5
+	VFMADD213PS  ew32<>+256(SB), Z4, Z5
+	VFMADD213PS  ew32<>+320(SB), Z4, Z5
+	VFMADD213PS  ew32<>+384(SB), Z4, Z5
+	VFMADD213PS  ew32<>+448(SB), Z4, Z5
+	VFMADD213PS  ew32<>+512(SB), Z4, Z5
+	VMULPS       Z4, Z4, Z6
+	VADDPS       ew32<>+576(SB), Z4, Z7
+	VMOVUPS      ew32<>+576(SB), Z8
+	VSUBPS       Z7, Z8, Z8
+	VADDPS       Z4, Z8, Z8
+	VADDPS       Z3, Z8, Z8
+	VFMADD231PS  Z6, Z5, Z8
+	VADDPS       Z8, Z7, Z7
+	VSCALEFPS    Z2, Z7, Z2
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K2
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z2, Z0, K2, Z9
+	VADDPS       ew32<>+576(SB), Z2, Z0
+	VMOVUPS      ew32<>+576(SB), Z3
+	VSUBPS       Z0, Z3, Z3
+	VADDPS       Z2, Z3, Z3
+	VMOVAPS      Z9, Z2
+	VDIVPS       Z0, Z2, Z2
+	VMOVAPS      Z9, Z4
+	VFNMADD231PS Z2, Z0, Z4
+	VFNMADD231PS Z2, Z3, Z4
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z4, Z0, Z2
+	VMOVUPS      Z2, K1, (AX)(R8*1)
+	VMOVUPS.Z    (AX)(R8*2), K1, Z0
+	VPANDQ       ew32<>+1024(SB), Z0, Z3
+	VMINPS       ew32<>+1152(SB), Z3, Z4
+	VADDPS       Z4, Z4, Z4
+	VMOVUPS      ew32<>+768(SB), Z5
+	VMAXPS       Z4, Z5, Z5
+	VMOVUPS      ew32<>+832(SB), Z4
+	VMINPS       Z5, Z4, Z5
+	VMULPS       ew32<>+0(SB), Z5, Z4
+	VRNDSCALEPS  $0x00, Z4, Z4
+	VFNMADD231PS ew32<>+64(SB), Z4, Z5
+	VMOVAPS      Z5, Z6
+	VFNMADD231PS ew32<>+128(SB), Z4, Z6
+	VSUBPS       Z6, Z5, Z5
+	VFNMADD231PS ew32<>+128(SB), Z4, Z5
+	VMOVUPS      ew32<>+192(SB), Z7
+	VFMADD213PS  ew32<>+256(SB), Z6, Z7
+	VFMADD213PS  ew32<>+320(SB), Z6, Z7
+	VFMADD213PS  ew32<>+384(SB), Z6, Z7
+	VFMADD213PS  ew32<>+448(SB), Z6, Z7
+	VFMADD213PS  ew32<>+512(SB), Z6, Z7
+	VMULPS       Z6, Z6, Z8
+	VADDPS       ew32<>+576(SB), Z6, Z9
+	VMOVUPS      ew32<>+576(SB), Z13
+	VSUBPS       Z9, Z13, Z13
+	VADDPS       Z6, Z13, Z13
+	VADDPS       Z5, Z13, Z13
+	VFMADD231PS  Z8, Z7, Z13
+	VADDPS       Z13, Z9, Z9
+	VSCALEFPS    Z4, Z9, Z4
+	VADDPS       ew32<>+576(SB), Z4, Z4
+	VMULPS       Z3, Z3, Z5
+	VMOVUPS      ew32<>+1216(SB), Z6
+	VFMADD213PS  ew32<>+1280(SB), Z5, Z6
+	VFMADD213PS  ew32<>+1344(SB), Z5, Z6
+	VFMADD213PS  ew32<>+1408(SB), Z5, Z6
+	VFMADD213PS  ew32<>+1472(SB), Z5, Z6
+	VMULPS       Z5, Z3, Z5
+	VMULPS       Z5, Z6, Z6
+	VMOVUPS      ew32<>+576(SB), Z5
+	VCMPPS       $0x1d, ew32<>+1088(SB), Z3, K2
+	VBLENDMPS    ew32<>+640(SB), Z6, K2, Z6
+	VBLENDMPS    Z4, Z5, K2, Z5
+	VDIVPS       Z5, Z6, Z6
+	VBLENDMPS    ew32<>+576(SB), Z3, K2, Z10
+	VADDPS       Z6, Z10, Z10
+	VPANDQ       ew32<>+960(SB), Z0, Z0
+	VPORQ        Z0, Z10, Z10
+	VMOVUPS      Z10, K1, (AX)(R8*2)
+	VMOVUPS.Z    (AX)(R9*1), K1, Z0
+	VPORQ        ew32<>+960(SB), Z0, Z3
+	VMOVUPS      ew32<>+768(SB), Z4
+	VMAXPS       Z3, Z4, Z4
+	VMOVUPS      ew32<>+832(SB), Z3
+	VMINPS       Z4, Z3, Z4
+	VMULPS       ew32<>+0(SB), Z4, Z3
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VFNMADD231PS ew32<>+64(SB), Z3, Z4
+	VMOVAPS      Z4, Z5
+	VFNMADD231PS ew32<>+128(SB), Z3, Z5
+	VSUBPS       Z5, Z4, Z4
+	VFNMADD231PS ew32<>+128(SB), Z3, Z4
+	VMOVUPS      ew32<>+192(SB), Z6
+	VFMADD213PS  ew32<>+256(SB), Z5, Z6
+	VFMADD213PS  ew32<>+320(SB), Z5, Z6
+	VFMADD213PS  ew32<>+384(SB), Z5, Z6
+	VFMADD213PS  ew32<>+448(SB), Z5, Z6
+	VFMADD213PS  ew32<>+512(SB), Z5, Z6
+	VMULPS       Z5, Z5, Z7
+	VADDPS       ew32<>+576(SB), Z5, Z8
+	VMOVUPS      ew32<>+576(SB), Z9
+	VSUBPS       Z8, Z9, Z9
+	VADDPS       Z5, Z9, Z9
+	VADDPS       Z4, Z9, Z9
+	VFMADD231PS  Z7, Z6, Z9
+	VADDPS       Z9, Z8, Z8
+	VSCALEFPS    Z3, Z8, Z3
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K2
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z3, Z0, K2, Z11
+	VADDPS       ew32<>+576(SB), Z3, Z0
+	VMOVUPS      ew32<>+576(SB), Z4
+	VSUBPS       Z0, Z4, Z4
+	VADDPS       Z3, Z4, Z4
+	VMOVAPS      Z11, Z3
+	VDIVPS       Z0, Z3, Z3
+	VMOVAPS      Z11, Z5
+	VFNMADD231PS Z3, Z0, Z5
+	VFNMADD231PS Z3, Z4, Z5
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z5, Z0, Z3
+	VMOVUPS      Z3, K1, (AX)(R9*1)
+	VMOVUPS.Z    (CX), K1, Z0
+	VMULPS       Z0, Z2, Z0
+	VMULPS       Z10, Z1, Z1
+	VADDPS       Z1, Z0, Z0
+	VMOVUPS      Z0, K1, (DX)
+	VPANDQ       ew32<>+1024(SB), Z0, Z1
+	VMINPS       ew32<>+1152(SB), Z1, Z2
+	VADDPS       Z2, Z2, Z2
+	VMOVUPS      ew32<>+768(SB), Z4
+	VMAXPS       Z2, Z4, Z4
+	VMOVUPS      ew32<>+832(SB), Z2
+	VMINPS       Z4, Z2, Z4
+	VMULPS       ew32<>+0(SB), Z4, Z2
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VFNMADD231PS ew32<>+64(SB), Z2, Z4
+	VMOVAPS      Z4, Z5
+	VFNMADD231PS ew32<>+128(SB), Z2, Z5
+	VSUBPS       Z5, Z4, Z4
+	VFNMADD231PS ew32<>+128(SB), Z2, Z4
+	VMOVUPS      ew32<>+192(SB), Z6
+	VFMADD213PS  ew32<>+256(SB), Z5, Z6
+	VFMADD213PS  ew32<>+320(SB), Z5, Z6
+	VFMADD213PS  ew32<>+384(SB), Z5, Z6
+	VFMADD213PS  ew32<>+448(SB), Z5, Z6
+	VFMADD213PS  ew32<>+512(SB), Z5, Z6
+	VMULPS       Z5, Z5, Z7
+	VADDPS       ew32<>+576(SB), Z5, Z8
+	VMOVUPS      ew32<>+576(SB), Z9
+	VSUBPS       Z8, Z9, Z9
+	VADDPS       Z5, Z9, Z9
+	VADDPS       Z4, Z9, Z9
+	VFMADD231PS  Z7, Z6, Z9
+	VADDPS       Z9, Z8, Z8
+	VSCALEFPS    Z2, Z8, Z2
+	VADDPS       ew32<>+576(SB), Z2, Z2
+	VMULPS       Z1, Z1, Z4
+	VMOVUPS      ew32<>+1216(SB), Z5
+	VFMADD213PS  ew32<>+1280(SB), Z4, Z5
+	VFMADD213PS  ew32<>+1344(SB), Z4, Z5
+	VFMADD213PS  ew32<>+1408(SB), Z4, Z5
+	VFMADD213PS  ew32<>+1472(SB), Z4, Z5
+	VMULPS       Z4, Z1, Z4
+	VMULPS       Z4, Z5, Z5
+	VMOVUPS      ew32<>+576(SB), Z4
+	VCMPPS       $0x1d, ew32<>+1088(SB), Z1, K2
+	VBLENDMPS    ew32<>+640(SB), Z5, K2, Z5
+	VBLENDMPS    Z2, Z4, K2, Z4
+	VDIVPS       Z4, Z5, Z5
+	VBLENDMPS    ew32<>+576(SB), Z1, K2, Z12
+	VADDPS       Z5, Z12, Z12
+	VPANDQ       ew32<>+960(SB), Z0, Z0
+	VPORQ        Z0, Z12, Z12
+	VMOVUPS      Z12, K1, (BX)
+	VMULPS       Z12, Z3, Z12
+	VMOVUPS      Z12, K1, (SI)
+
+lstmf_done_296:
+	VZEROUPPER
+	RET
+
+// func maxOfAvx512F32(x *float32, n int) float32
+// Requires: AVX, AVX512F, SSE
+TEXT ·maxOfAvx512F32(SB), NOSPLIT, $0-20
+	MOVQ    x+0(FP), AX
+	MOVQ    n+8(FP), CX
+	SHRQ    $0x04, CX
+	VMOVUPS (AX), Z0
+	DECQ    CX
+	JZ      max_done_298
+
+max_loop_297:
+	ADDQ   $0x00000040, AX
+	VMAXPS (AX), Z0, Z0
+	DECQ   CX
+	JNZ    max_loop_297
+
+max_done_298:
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VMAXPS        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VMAXPS        X0, X1, X0
+	VMOVHLPS      X0, X0, X1
+	VMAXPS        X1, X0, X1
+	VMOVSHDUP     X1, X0
+	VMAXPS        X0, X1, X0
+	MOVSS         X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func expSumAvx512F32(dst *float32, src *float32, nblk int, tdst *float32, tsrc *float32, shift float32) float64
+// Requires: AVX, AVX512F, SSE2
+TEXT ·expSumAvx512F32(SB), NOSPLIT, $0-56
+	VBROADCASTSS shift+40(FP), Z0
+	VPXORD       Z1, Z1, Z1
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         nblk+16(FP), DX
+	TESTQ        DX, DX
+	JZ           es_tail_299
+
+es_loop_300:
+	VMOVUPS      (CX), Z2
+	VSUBPS       Z0, Z2, Z2
+	VMOVUPS      ew32<>+768(SB), Z3
+	VMAXPS       Z2, Z3, Z3
+	VMOVUPS      ew32<>+832(SB), Z2
+	VMINPS       Z3, Z2, Z3
+	VMULPS       ew32<>+0(SB), Z3, Z2
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VFNMADD231PS ew32<>+64(SB), Z2, Z3
+	VMOVAPS      Z3, Z4
+	VFNMADD231PS ew32<>+128(SB), Z2, Z4
+	VSUBPS       Z4, Z3, Z3
+	VFNMADD231PS ew32<>+128(SB), Z2, Z3
+	VMOVUPS      ew32<>+192(SB), Z5
+	VFMADD213PS  ew32<>+256(SB), Z4, Z5
+	VFMADD213PS  ew32<>+320(SB), Z4, Z5
+	VFMADD213PS  ew32<>+384(SB), Z4, Z5
+	VFMADD213PS  ew32<>+448(SB), Z4, Z5
+	VFMADD213PS  ew32<>+512(SB), Z4, Z5
+	VMULPS       Z4, Z4, Z6
+	VADDPS       ew32<>+576(SB), Z4, Z7
+	VMOVUPS      ew32<>+576(SB), Z8
+	VSUBPS       Z7, Z8, Z8
+	VADDPS       Z4, Z8, Z8
+	VADDPS       Z3, Z8, Z8
+	VFMADD231PS  Z6, Z5, Z8
+	VADDPS       Z8, Z7, Z7
+	VSCALEFPS    Z2, Z7, Z2
+	VMOVUPS      Z2, (AX)
+	VADDPS       Z2, Z1, Z1
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	DECQ         DX
+	JNZ          es_loop_300
+
+es_tail_299:
+	MOVQ          tdst+24(FP), AX
+	MOVQ          tsrc+32(FP), CX
+	VMOVUPS       (CX), Z2
+	VSUBPS        Z0, Z2, Z2
+	VMOVUPS       ew32<>+768(SB), Z0
+	VMAXPS        Z2, Z0, Z0
+	VMOVUPS       ew32<>+832(SB), Z2
+	VMINPS        Z0, Z2, Z0
+	VMULPS        ew32<>+0(SB), Z0, Z2
+	VRNDSCALEPS   $0x00, Z2, Z2
+	VFNMADD231PS  ew32<>+64(SB), Z2, Z0
+	VMOVAPS       Z0, Z3
+	VFNMADD231PS  ew32<>+128(SB), Z2, Z3
+	VSUBPS        Z3, Z0, Z0
+	VFNMADD231PS  ew32<>+128(SB), Z2, Z0
+	VMOVUPS       ew32<>+192(SB), Z4
+	VFMADD213PS   ew32<>+256(SB), Z3, Z4
+	VFMADD213PS   ew32<>+320(SB), Z3, Z4
+	VFMADD213PS   ew32<>+384(SB), Z3, Z4
+	VFMADD213PS   ew32<>+448(SB), Z3, Z4
+	VFMADD213PS   ew32<>+512(SB), Z3, Z4
+	VMULPS        Z3, Z3, Z5
+	VADDPS        ew32<>+576(SB), Z3, Z6
+	VMOVUPS       ew32<>+576(SB), Z7
+	VSUBPS        Z6, Z7, Z7
+	VADDPS        Z3, Z7, Z7
+	VADDPS        Z0, Z7, Z7
+	VFMADD231PS   Z5, Z4, Z7
+	VADDPS        Z7, Z6, Z6
+	VSCALEFPS     Z2, Z6, Z0
+	VMOVUPS       Z0, (AX)
+	VADDPS        Z0, Z1, Z1
+	VEXTRACTF64X4 $0x01, Z1, Y0
+	VADDPS        Y0, Y1, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPS        X1, X0, X1
+	VMOVHLPS      X1, X1, X0
+	VADDPS        X0, X1, X0
+	VMOVSHDUP     X0, X1
+	VADDPS        X1, X0, X1
+	VCVTSS2SD     X1, X1, X1
+	MOVSD         X1, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func narrowAvx512F64(dst *float32, src *float64, n int)
+// Requires: AVX, AVX512F
+TEXT ·narrowAvx512F64(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ n+16(FP), DX
+	SHRQ $0x03, DX
+	JZ   narrow_done_302
+
+narrow_loop_301:
+	VMOVUPD   (CX), Z0
+	VCVTPD2PS Z0, Y0
+	VMOVUPS   Y0, (AX)
+	ADDQ      $0x00000040, CX
+	ADDQ      $0x00000020, AX
+	DECQ      DX
+	JNZ       narrow_loop_301
+
+narrow_done_302:
+	VZEROUPPER
+	RET
+
+// func widenAvx512F64(dst *float64, src *float32, n int)
+// Requires: AVX, AVX512F
+TEXT ·widenAvx512F64(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ n+16(FP), DX
+	SHRQ $0x03, DX
+	JZ   widen_done_304
+
+widen_loop_303:
+	VMOVUPS   (CX), Y0
+	VCVTPS2PD Y0, Z0
+	VMOVUPD   Z0, (AX)
+	ADDQ      $0x00000020, CX
+	ADDQ      $0x00000040, AX
+	DECQ      DX
+	JNZ       widen_loop_303
+
+widen_done_304:
+	VZEROUPPER
+	RET
+
+// func addAvx2F64(dst *float64, a *float64, b *float64, n int)
+// Requires: AVX
+TEXT ·addAvx2F64(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), AX
+	MOVQ a+8(FP), CX
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), BX
+	MOVQ BX, SI
+	SHRQ $0x02, SI
+	JZ   add_tail_305
+
+add_loop_306:
+	VMOVUPD (CX), Y0
+	VMOVUPD (DX), Y1
+	VADDPD  Y1, Y0, Y0
+	VMOVUPD Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000020, DX
+	DECQ    SI
+	JNZ     add_loop_306
+
+add_tail_305:
+	ANDQ       $0x00000003, BX
+	JZ         add_done_307
+	LEAQ       lane64<>+0(SB), SI
+	MOVQ       $0x00000004, DI
+	SUBQ       BX, DI
+	VMOVDQU    (SI)(DI*8), Y0
+	VMASKMOVPD (CX), Y0, Y1
+	VMASKMOVPD (DX), Y0, Y2
+	VADDPD     Y2, Y1, Y1
+	VMASKMOVPD Y1, Y0, (AX)
+
+add_done_307:
+	VZEROUPPER
+	RET
+
+// func lstmBackAvx2F64(gates *float64, dgates *float64, tc *float64, cp *float64, dh *float64, dc *float64, h int)
+// Requires: AVX
+TEXT ·lstmBackAvx2F64(SB), NOSPLIT, $0-56
+	MOVQ gates+0(FP), AX
+	MOVQ dgates+8(FP), CX
+	MOVQ tc+16(FP), DX
+	MOVQ cp+24(FP), BX
+	MOVQ dh+32(FP), SI
+	MOVQ dc+40(FP), DI
+	MOVQ h+48(FP), R8
+	MOVQ R8, R9
+	SHLQ $0x03, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ R8, R11
+	SHRQ $0x02, R11
+	JZ   lstmb_tail_308
+
+lstmb_loop_309:
+	VMOVUPD ew64<>+704(SB), Y0
+	VMOVUPD (AX), Y1
+	VMOVUPD (AX)(R9*1), Y2
+	VMOVUPD (AX)(R9*2), Y3
+	VMOVUPD (AX)(R10*1), Y4
+	VMOVUPD (DX), Y5
+	VMOVUPD (SI), Y6
+	VMOVUPD (DI), Y7
+	VMULPD  Y5, Y5, Y8
+	VSUBPD  Y8, Y0, Y8
+	VMULPD  Y4, Y6, Y9
+	VMULPD  Y8, Y9, Y9
+	VADDPD  Y9, Y7, Y7
+	VMULPD  Y5, Y6, Y5
+	VMULPD  Y3, Y7, Y8
+	VMULPD  Y1, Y8, Y8
+	VSUBPD  Y1, Y0, Y9
+	VMULPD  Y9, Y8, Y8
+	VMOVUPD Y8, (CX)
+	VMOVUPD (BX), Y6
+	VMULPD  Y6, Y7, Y8
+	VMULPD  Y2, Y8, Y8
+	VSUBPD  Y2, Y0, Y9
+	VMULPD  Y9, Y8, Y8
+	VMOVUPD Y8, (CX)(R9*1)
+	VMULPD  Y1, Y7, Y8
+	VMULPD  Y3, Y3, Y9
+	VSUBPD  Y9, Y0, Y9
+	VMULPD  Y9, Y8, Y8
+	VMOVUPD Y8, (CX)(R9*2)
+	VMULPD  Y4, Y5, Y8
+	VSUBPD  Y4, Y0, Y9
+	VMULPD  Y9, Y8, Y8
+	VMOVUPD Y8, (CX)(R10*1)
+	VMULPD  Y2, Y7, Y7
+	VMOVUPD Y7, (DI)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000020, DX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DI
+	DECQ    R11
+	JNZ     lstmb_loop_309
+
+lstmb_tail_308:
+	ANDQ       $0x00000003, R8
+	JZ         lstmb_done_310
+	LEAQ       lane64<>+0(SB), R11
+	MOVQ       $0x00000004, R12
+	SUBQ       R8, R12
+	VMOVDQU    (R11)(R12*8), Y0
+	VMOVUPD    ew64<>+704(SB), Y1
+	VMASKMOVPD (AX), Y0, Y2
+	VMASKMOVPD (AX)(R9*1), Y0, Y3
+	VMASKMOVPD (AX)(R9*2), Y0, Y4
+	VMASKMOVPD (AX)(R10*1), Y0, Y5
+	VMASKMOVPD (DX), Y0, Y6
+	VMASKMOVPD (SI), Y0, Y7
+	VMASKMOVPD (DI), Y0, Y8
+	VMULPD     Y6, Y6, Y9
+	VSUBPD     Y9, Y1, Y9
+	VMULPD     Y5, Y7, Y10
+	VMULPD     Y9, Y10, Y10
+	VADDPD     Y10, Y8, Y8
+	VMULPD     Y6, Y7, Y6
+	VMULPD     Y4, Y8, Y9
+	VMULPD     Y2, Y9, Y9
+	VSUBPD     Y2, Y1, Y10
+	VMULPD     Y10, Y9, Y9
+	VMASKMOVPD Y9, Y0, (CX)
+	VMASKMOVPD (BX), Y0, Y7
+	VMULPD     Y7, Y8, Y9
+	VMULPD     Y3, Y9, Y9
+	VSUBPD     Y3, Y1, Y10
+	VMULPD     Y10, Y9, Y9
+	VMASKMOVPD Y9, Y0, (CX)(R9*1)
+	VMULPD     Y2, Y8, Y9
+	VMULPD     Y4, Y4, Y10
+	VSUBPD     Y10, Y1, Y10
+	VMULPD     Y10, Y9, Y9
+	VMASKMOVPD Y9, Y0, (CX)(R9*2)
+	VMULPD     Y5, Y6, Y9
+	VSUBPD     Y5, Y1, Y10
+	VMULPD     Y10, Y9, Y9
+	VMASKMOVPD Y9, Y0, (CX)(R10*1)
+	VMULPD     Y3, Y8, Y8
+	VMASKMOVPD Y8, Y0, (DI)
+
+lstmb_done_310:
+	VZEROUPPER
+	RET
+
+// func lstmFwdAvx2F64(gates *float64, cp *float64, cn *float64, tc *float64, hn *float64, h int)
+// Requires: AVX, AVX2, FMA3
+TEXT ·lstmFwdAvx2F64(SB), NOSPLIT, $0-48
+	MOVQ gates+0(FP), AX
+	MOVQ cp+8(FP), CX
+	MOVQ cn+16(FP), DX
+	MOVQ tc+24(FP), BX
+	MOVQ hn+32(FP), SI
+	MOVQ h+40(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x03, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ DI, R10
+	SHRQ $0x02, R10
+	JZ   lstmf_tail_311
+
+lstmf_loop_312:
+	VMOVUPD      (AX), Y0
+	VXORPD       ew64<>+1088(SB), Y0, Y0
+	VMOVUPD      ew64<>+896(SB), Y1
+	VMAXPD       Y0, Y1, Y1
+	VMOVUPD      ew64<>+960(SB), Y0
+	VMINPD       Y1, Y0, Y1
+	VMULPD       ew64<>+0(SB), Y1, Y0
+	VROUNDPD     $0x00, Y0, Y0
+	VFNMADD231PD ew64<>+64(SB), Y0, Y1
+	VFNMADD231PD ew64<>+128(SB), Y0, Y1
+	VMULPD       ew64<>+192(SB), Y1, Y1
+	VMOVUPD      ew64<>+256(SB), Y2
+	VFMADD213PD  ew64<>+320(SB), Y1, Y2
+	VFMADD213PD  ew64<>+384(SB), Y1, Y2
+	VFMADD213PD  ew64<>+448(SB), Y1, Y2
+	VFMADD213PD  ew64<>+512(SB), Y1, Y2
+	VFMADD213PD  ew64<>+576(SB), Y1, Y2
+	VFMADD213PD  ew64<>+640(SB), Y1, Y2
+	VFMADD213PD  ew64<>+704(SB), Y1, Y2
+	VMULPD       Y2, Y1, Y1
+	VADDPD       ew64<>+768(SB), Y1, Y2
+	VMULPD       Y2, Y1, Y1
+	VADDPD       ew64<>+768(SB), Y1, Y2
+	VMULPD       Y2, Y1, Y1
+	VADDPD       ew64<>+768(SB), Y1, Y2
+	VMULPD       Y2, Y1, Y1
+	VADDPD       ew64<>+768(SB), Y1, Y2
+	VFMADD213PD  ew64<>+704(SB), Y2, Y1
+	VMULPD       ew64<>+640(SB), Y0, Y2
+	VROUNDPD     $0x01, Y2, Y2
+	VSUBPD       Y2, Y0, Y0
+	VADDPD       ew64<>+1024(SB), Y2, Y2
+	VPSLLQ       $0x34, Y2, Y2
+	VADDPD       ew64<>+1024(SB), Y0, Y0
+	VPSLLQ       $0x34, Y0, Y0
+	VMULPD       Y2, Y1, Y1
+	VMULPD       Y0, Y1, Y1
+	VADDPD       ew64<>+704(SB), Y1, Y1
+	VMOVUPD      ew64<>+704(SB), Y0
+	VDIVPD       Y1, Y0, Y0
+	VMOVUPD      Y0, (AX)
+	VMOVUPD      (AX)(R8*1), Y1
+	VXORPD       ew64<>+1088(SB), Y1, Y1
+	VMOVUPD      ew64<>+896(SB), Y2
+	VMAXPD       Y1, Y2, Y2
+	VMOVUPD      ew64<>+960(SB), Y1
+	VMINPD       Y2, Y1, Y2
+	VMULPD       ew64<>+0(SB), Y2, Y1
+	VROUNDPD     $0x00, Y1, Y1
+	VFNMADD231PD ew64<>+64(SB), Y1, Y2
+	VFNMADD231PD ew64<>+128(SB), Y1, Y2
+	VMULPD       ew64<>+192(SB), Y2, Y2
+	VMOVUPD      ew64<>+256(SB), Y3
+	VFMADD213PD  ew64<>+320(SB), Y2, Y3
+	VFMADD213PD  ew64<>+384(SB), Y2, Y3
+	VFMADD213PD  ew64<>+448(SB), Y2, Y3
+	VFMADD213PD  ew64<>+512(SB), Y2, Y3
+	VFMADD213PD  ew64<>+576(SB), Y2, Y3
+	VFMADD213PD  ew64<>+640(SB), Y2, Y3
+	VFMADD213PD  ew64<>+704(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VFMADD213PD  ew64<>+704(SB), Y3, Y2
+	VMULPD       ew64<>+640(SB), Y1, Y3
+	VROUNDPD     $0x01, Y3, Y3
+	VSUBPD       Y3, Y1, Y1
+	VADDPD       ew64<>+1024(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y3
+	VADDPD       ew64<>+1024(SB), Y1, Y1
+	VPSLLQ       $0x34, Y1, Y1
+	VMULPD       Y3, Y2, Y2
+	VMULPD       Y1, Y2, Y2
+	VADDPD       ew64<>+704(SB), Y2, Y2
+	VMOVUPD      ew64<>+704(SB), Y1
+	VDIVPD       Y2, Y1, Y1
+	VMOVUPD      Y1, (AX)(R8*1)
+	VMOVUPD      (AX)(R8*2), Y2
+	VANDPD       ew64<>+1152(SB), Y2, Y3
+	VADDPD       Y3, Y3, Y4
+	VMOVUPD      ew64<>+896(SB), Y5
+	VMAXPD       Y4, Y5, Y5
+	VMOVUPD      ew64<>+960(SB), Y4
+	VMINPD       Y5, Y4, Y5
+	VMULPD       ew64<>+0(SB), Y5, Y4
+	VROUNDPD     $0x00, Y4, Y4
+	VFNMADD231PD ew64<>+64(SB), Y4, Y5
+	VFNMADD231PD ew64<>+128(SB), Y4, Y5
+	VMULPD       ew64<>+192(SB), Y5, Y5
+	VMOVUPD      ew64<>+256(SB), Y6
+	VFMADD213PD  ew64<>+320(SB), Y5, Y6
+	VFMADD213PD  ew64<>+384(SB), Y5, Y6
+	VFMADD213PD  ew64<>+448(SB), Y5, Y6
+	VFMADD213PD  ew64<>+512(SB), Y5, Y6
+	VFMADD213PD  ew64<>+576(SB), Y5, Y6
+	VFMADD213PD  ew64<>+640(SB), Y5, Y6
+	VFMADD213PD  ew64<>+704(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VFMADD213PD  ew64<>+704(SB), Y6, Y5
+	VMULPD       ew64<>+640(SB), Y4, Y6
+	VROUNDPD     $0x01, Y6, Y6
+	VSUBPD       Y6, Y4, Y4
+	VADDPD       ew64<>+1024(SB), Y6, Y6
+	VPSLLQ       $0x34, Y6, Y6
+	VADDPD       ew64<>+1024(SB), Y4, Y4
+	VPSLLQ       $0x34, Y4, Y4
+	VMULPD       Y6, Y5, Y5
+	VMULPD       Y4, Y5, Y5
+	VADDPD       ew64<>+704(SB), Y5, Y5
+	VMULPD       Y3, Y3, Y4
+	VMULPD       ew64<>+1280(SB), Y4, Y6
+	VADDPD       ew64<>+1344(SB), Y6, Y6
+	VMULPD       Y4, Y6, Y6
+	VADDPD       ew64<>+1408(SB), Y6, Y6
+	VADDPD       ew64<>+1472(SB), Y4, Y7
+	VMULPD       Y4, Y7, Y7
+	VADDPD       ew64<>+1536(SB), Y7, Y7
+	VMULPD       Y4, Y7, Y7
+	VADDPD       ew64<>+1600(SB), Y7, Y7
+	VMULPD       Y4, Y3, Y4
+	VMULPD       Y6, Y4, Y6
+	VCMPPD       $0x1d, ew64<>+1216(SB), Y3, Y4
+	VBLENDVPD    Y4, ew64<>+832(SB), Y6, Y6
+	VBLENDVPD    Y4, Y5, Y7, Y7
+	VDIVPD       Y7, Y6, Y6
+	VBLENDVPD    Y4, ew64<>+704(SB), Y3, Y3
+	VADDPD       Y6, Y3, Y3
+	VANDPD       ew64<>+1088(SB), Y2, Y2
+	VORPD        Y2, Y3, Y3
+	VMOVUPD      Y3, (AX)(R8*2)
+	VMOVUPD      (AX)(R9*1), Y2
+	VXORPD       ew64<>+1088(SB), Y2, Y2
+	VMOVUPD      ew64<>+896(SB), Y4
+	VMAXPD       Y2, Y4, Y4
+	VMOVUPD      ew64<>+960(SB), Y2
+	VMINPD       Y4, Y2, Y4
+	VMULPD       ew64<>+0(SB), Y4, Y2
+	VROUNDPD     $0x00, Y2, Y2
+	VFNMADD231PD ew64<>+64(SB), Y2, Y4
+	VFNMADD231PD ew64<>+128(SB), Y2, Y4
+	VMULPD       ew64<>+192(SB), Y4, Y4
+	VMOVUPD      ew64<>+256(SB), Y5
+	VFMADD213PD  ew64<>+320(SB), Y4, Y5
+	VFMADD213PD  ew64<>+384(SB), Y4, Y5
+	VFMADD213PD  ew64<>+448(SB), Y4, Y5
+	VFMADD213PD  ew64<>+512(SB), Y4, Y5
+	VFMADD213PD  ew64<>+576(SB), Y4, Y5
+	VFMADD213PD  ew64<>+640(SB), Y4, Y5
+	VFMADD213PD  ew64<>+704(SB), Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y5
+	VFMADD213PD  ew64<>+704(SB), Y5, Y4
+	VMULPD       ew64<>+640(SB), Y2, Y5
+	VROUNDPD     $0x01, Y5, Y5
+	VSUBPD       Y5, Y2, Y2
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y2, Y2
+	VPSLLQ       $0x34, Y2, Y2
+	VMULPD       Y5, Y4, Y4
+	VMULPD       Y2, Y4, Y4
+	VADDPD       ew64<>+704(SB), Y4, Y4
+	VMOVUPD      ew64<>+704(SB), Y2
+	VDIVPD       Y4, Y2, Y2
+	VMOVUPD      Y2, (AX)(R9*1)
+	VMOVUPD      (CX), Y4
+	VMULPD       Y4, Y1, Y4
+	VMULPD       Y3, Y0, Y0
+	VADDPD       Y0, Y4, Y4
+	VMOVUPD      Y4, (DX)
+	VANDPD       ew64<>+1152(SB), Y4, Y0
+	VADDPD       Y0, Y0, Y1
+	VMOVUPD      ew64<>+896(SB), Y3
+	VMAXPD       Y1, Y3, Y3
+	VMOVUPD      ew64<>+960(SB), Y1
+	VMINPD       Y3, Y1, Y3
+	VMULPD       ew64<>+0(SB), Y3, Y1
+	VROUNDPD     $0x00, Y1, Y1
+	VFNMADD231PD ew64<>+64(SB), Y1, Y3
+	VFNMADD231PD ew64<>+128(SB), Y1, Y3
+	VMULPD       ew64<>+192(SB), Y3, Y3
+	VMOVUPD      ew64<>+256(SB), Y5
+	VFMADD213PD  ew64<>+320(SB), Y3, Y5
+	VFMADD213PD  ew64<>+384(SB), Y3, Y5
+	VFMADD213PD  ew64<>+448(SB), Y3, Y5
+	VFMADD213PD  ew64<>+512(SB), Y3, Y5
+	VFMADD213PD  ew64<>+576(SB), Y3, Y5
+	VFMADD213PD  ew64<>+640(SB), Y3, Y5
+	VFMADD213PD  ew64<>+704(SB), Y3, Y5
+	VMULPD       Y5, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y5
+	VMULPD       Y5, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y5
+	VMULPD       Y5, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y5
+	VMULPD       Y5, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y5
+	VFMADD213PD  ew64<>+704(SB), Y5, Y3
+	VMULPD       ew64<>+640(SB), Y1, Y5
+	VROUNDPD     $0x01, Y5, Y5
+	VSUBPD       Y5, Y1, Y1
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y1, Y1
+	VPSLLQ       $0x34, Y1, Y1
+	VMULPD       Y5, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       ew64<>+704(SB), Y3, Y3
+	VMULPD       Y0, Y0, Y1
+	VMULPD       ew64<>+1280(SB), Y1, Y5
+	VADDPD       ew64<>+1344(SB), Y5, Y5
+	VMULPD       Y1, Y5, Y5
+	VADDPD       ew64<>+1408(SB), Y5, Y5
+	VADDPD       ew64<>+1472(SB), Y1, Y6
+	VMULPD       Y1, Y6, Y6
+	VADDPD       ew64<>+1536(SB), Y6, Y6
+	VMULPD       Y1, Y6, Y6
+	VADDPD       ew64<>+1600(SB), Y6, Y6
+	VMULPD       Y1, Y0, Y1
+	VMULPD       Y5, Y1, Y5
+	VCMPPD       $0x1d, ew64<>+1216(SB), Y0, Y1
+	VBLENDVPD    Y1, ew64<>+832(SB), Y5, Y5
+	VBLENDVPD    Y1, Y3, Y6, Y6
+	VDIVPD       Y6, Y5, Y5
+	VBLENDVPD    Y1, ew64<>+704(SB), Y0, Y0
+	VADDPD       Y5, Y0, Y0
+	VANDPD       ew64<>+1088(SB), Y4, Y1
+	VORPD        Y1, Y0, Y0
+	VMOVUPD      Y0, (BX)
+	VMULPD       Y0, Y2, Y0
+	VMOVUPD      Y0, (SI)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	DECQ         R10
+	JNZ          lstmf_loop_312
+
+lstmf_tail_311:
+	ANDQ         $0x00000003, DI
+	JZ           lstmf_done_313
+	LEAQ         lane64<>+0(SB), R10
+	MOVQ         $0x00000004, R11
+	SUBQ         DI, R11
+	VMOVDQU      (R10)(R11*8), Y0
+	VMASKMOVPD   (AX), Y0, Y1
+	VXORPD       ew64<>+1088(SB), Y1, Y1
+	VMOVUPD      ew64<>+896(SB), Y2
+	VMAXPD       Y1, Y2, Y2
+	VMOVUPD      ew64<>+960(SB), Y1
+	VMINPD       Y2, Y1, Y2
+	VMULPD       ew64<>+0(SB), Y2, Y1
+	VROUNDPD     $0x00, Y1, Y1
+	VFNMADD231PD ew64<>+64(SB), Y1, Y2
+	VFNMADD231PD ew64<>+128(SB), Y1, Y2
+	VMULPD       ew64<>+192(SB), Y2, Y2
+	VMOVUPD      ew64<>+256(SB), Y3
+	VFMADD213PD  ew64<>+320(SB), Y2, Y3
+	VFMADD213PD  ew64<>+384(SB), Y2, Y3
+	VFMADD213PD  ew64<>+448(SB), Y2, Y3
+	VFMADD213PD  ew64<>+512(SB), Y2, Y3
+	VFMADD213PD  ew64<>+576(SB), Y2, Y3
+	VFMADD213PD  ew64<>+640(SB), Y2, Y3
+	VFMADD213PD  ew64<>+704(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VFMADD213PD  ew64<>+704(SB), Y3, Y2
+	VMULPD       ew64<>+640(SB), Y1, Y3
+	VROUNDPD     $0x01, Y3, Y3
+	VSUBPD       Y3, Y1, Y1
+	VADDPD       ew64<>+1024(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y3
+	VADDPD       ew64<>+1024(SB), Y1, Y1
+	VPSLLQ       $0x34, Y1, Y1
+	VMULPD       Y3, Y2, Y2
+	VMULPD       Y1, Y2, Y2
+	VADDPD       ew64<>+704(SB), Y2, Y2
+	VMOVUPD      ew64<>+704(SB), Y1
+	VDIVPD       Y2, Y1, Y1
+	VMASKMOVPD   Y1, Y0, (AX)
+	VMASKMOVPD   (AX)(R8*1), Y0, Y2
+	VXORPD       ew64<>+1088(SB), Y2, Y2
+	VMOVUPD      ew64<>+896(SB), Y3
+	VMAXPD       Y2, Y3, Y3
+	VMOVUPD      ew64<>+960(SB), Y2
+	VMINPD       Y3, Y2, Y3
+	VMULPD       ew64<>+0(SB), Y3, Y2
+	VROUNDPD     $0x00, Y2, Y2
+	VFNMADD231PD ew64<>+64(SB), Y2, Y3
+	VFNMADD231PD ew64<>+128(SB), Y2, Y3
+	VMULPD       ew64<>+192(SB), Y3, Y3
+	VMOVUPD      ew64<>+256(SB), Y4
+	VFMADD213PD  ew64<>+320(SB), Y3, Y4
+	VFMADD213PD  ew64<>+384(SB), Y3, Y4
+	VFMADD213PD  ew64<>+448(SB), Y3, Y4
+	VFMADD213PD  ew64<>+512(SB), Y3, Y4
+	VFMADD213PD  ew64<>+576(SB), Y3, Y4
+	VFMADD213PD  ew64<>+640(SB), Y3, Y4
+	VFMADD213PD  ew64<>+704(SB), Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y4
+	VFMADD213PD  ew64<>+704(SB), Y4, Y3
+	VMULPD       ew64<>+640(SB), Y2, Y4
+	VROUNDPD     $0x01, Y4, Y4
+	VSUBPD       Y4, Y2, Y2
+	VADDPD       ew64<>+1024(SB), Y4, Y4
+	VPSLLQ       $0x34, Y4, Y4
+	VADDPD       ew64<>+1024(SB), Y2, Y2
+	VPSLLQ       $0x34, Y2, Y2
+	VMULPD       Y4, Y3, Y3
+	VMULPD       Y2, Y3, Y3
+	VADDPD       ew64<>+704(SB), Y3, Y3
+	VMOVUPD      ew64<>+704(SB), Y2
+	VDIVPD       Y3, Y2, Y2
+	VMASKMOVPD   Y2, Y0, (AX)(R8*1)
+	VMASKMOVPD   (AX)(R8*2), Y0, Y3
+	VANDPD       ew64<>+1152(SB), Y3, Y4
+	VADDPD       Y4, Y4, Y5
+	VMOVUPD      ew64<>+896(SB), Y6
+	VMAXPD       Y5, Y6, Y6
+	VMOVUPD      ew64<>+960(SB), Y5
+	VMINPD       Y6, Y5, Y6
+	VMULPD       ew64<>+0(SB), Y6, Y5
+	VROUNDPD     $0x00, Y5, Y5
+	VFNMADD231PD ew64<>+64(SB), Y5, Y6
+	VFNMADD231PD ew64<>+128(SB), Y5, Y6
+	VMULPD       ew64<>+192(SB), Y6, Y6
+	VMOVUPD      ew64<>+256(SB), Y7
+	VFMADD213PD  ew64<>+320(SB), Y6, Y7
+	VFMADD213PD  ew64<>+384(SB), Y6, Y7
+	VFMADD213PD  ew64<>+448(SB), Y6, Y7
+	VFMADD213PD  ew64<>+512(SB), Y6, Y7
+	VFMADD213PD  ew64<>+576(SB), Y6, Y7
+	VFMADD213PD  ew64<>+640(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y7, Y6
+	VMULPD       ew64<>+640(SB), Y5, Y7
+	VROUNDPD     $0x01, Y7, Y7
+	VSUBPD       Y7, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y7
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VADDPD       ew64<>+704(SB), Y6, Y6
+	VMULPD       Y4, Y4, Y5
+	VMULPD       ew64<>+1280(SB), Y5, Y7
+	VADDPD       ew64<>+1344(SB), Y7, Y7
+	VMULPD       Y5, Y7, Y7
+	VADDPD       ew64<>+1408(SB), Y7, Y7
+	VADDPD       ew64<>+1472(SB), Y5, Y8
+	VMULPD       Y5, Y8, Y8
+	VADDPD       ew64<>+1536(SB), Y8, Y8
+	VMULPD       Y5, Y8, Y8
+	VADDPD       ew64<>+1600(SB), Y8, Y8
+	VMULPD       Y5, Y4, Y5
+	VMULPD       Y7, Y5, Y7
+	VCMPPD       $0x1d, ew64<>+1216(SB), Y4, Y5
+	VBLENDVPD    Y5, ew64<>+832(SB), Y7, Y7
+	VBLENDVPD    Y5, Y6, Y8, Y8
+	VDIVPD       Y8, Y7, Y7
+	VBLENDVPD    Y5, ew64<>+704(SB), Y4, Y4
+	VADDPD       Y7, Y4, Y4
+	VANDPD       ew64<>+1088(SB), Y3, Y3
+	VORPD        Y3, Y4, Y4
+	VMASKMOVPD   Y4, Y0, (AX)(R8*2)
+	VMASKMOVPD   (AX)(R9*1), Y0, Y3
+	VXORPD       ew64<>+1088(SB), Y3, Y3
+	VMOVUPD      ew64<>+896(SB), Y5
+	VMAXPD       Y3, Y5, Y5
+	VMOVUPD      ew64<>+960(SB), Y3
+	VMINPD       Y5, Y3, Y5
+	VMULPD       ew64<>+0(SB), Y5, Y3
+	VROUNDPD     $0x00, Y3, Y3
+	VFNMADD231PD ew64<>+64(SB), Y3, Y5
+	VFNMADD231PD ew64<>+128(SB), Y3, Y5
+	VMULPD       ew64<>+192(SB), Y5, Y5
+	VMOVUPD      ew64<>+256(SB), Y6
+	VFMADD213PD  ew64<>+320(SB), Y5, Y6
+	VFMADD213PD  ew64<>+384(SB), Y5, Y6
+	VFMADD213PD  ew64<>+448(SB), Y5, Y6
+	VFMADD213PD  ew64<>+512(SB), Y5, Y6
+	VFMADD213PD  ew64<>+576(SB), Y5, Y6
+	VFMADD213PD  ew64<>+640(SB), Y5, Y6
+	VFMADD213PD  ew64<>+704(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VFMADD213PD  ew64<>+704(SB), Y6, Y5
+	VMULPD       ew64<>+640(SB), Y3, Y6
+	VROUNDPD     $0x01, Y6, Y6
+	VSUBPD       Y6, Y3, Y3
+	VADDPD       ew64<>+1024(SB), Y6, Y6
+	VPSLLQ       $0x34, Y6, Y6
+	VADDPD       ew64<>+1024(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y3
+	VMULPD       Y6, Y5, Y5
+	VMULPD       Y3, Y5, Y5
+	VADDPD       ew64<>+704(SB), Y5, Y5
+	VMOVUPD      ew64<>+704(SB), Y3
+	VDIVPD       Y5, Y3, Y3
+	VMASKMOVPD   Y3, Y0, (AX)(R9*1)
+	VMASKMOVPD   (CX), Y0, Y5
+	VMULPD       Y5, Y2, Y5
+	VMULPD       Y4, Y1, Y1
+	VADDPD       Y1, Y5, Y5
+	VMASKMOVPD   Y5, Y0, (DX)
+	VANDPD       ew64<>+1152(SB), Y5, Y1
+	VADDPD       Y1, Y1, Y2
+	VMOVUPD      ew64<>+896(SB), Y4
+	VMAXPD       Y2, Y4, Y4
+	VMOVUPD      ew64<>+960(SB), Y2
+	VMINPD       Y4, Y2, Y4
+	VMULPD       ew64<>+0(SB), Y4, Y2
+	VROUNDPD     $0x00, Y2, Y2
+	VFNMADD231PD ew64<>+64(SB), Y2, Y4
+	VFNMADD231PD ew64<>+128(SB), Y2, Y4
+	VMULPD       ew64<>+192(SB), Y4, Y4
+	VMOVUPD      ew64<>+256(SB), Y6
+	VFMADD213PD  ew64<>+320(SB), Y4, Y6
+	VFMADD213PD  ew64<>+384(SB), Y4, Y6
+	VFMADD213PD  ew64<>+448(SB), Y4, Y6
+	VFMADD213PD  ew64<>+512(SB), Y4, Y6
+	VFMADD213PD  ew64<>+576(SB), Y4, Y6
+	VFMADD213PD  ew64<>+640(SB), Y4, Y6
+	VFMADD213PD  ew64<>+704(SB), Y4, Y6
+	VMULPD       Y6, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y6
+	VMULPD       Y6, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y6
+	VMULPD       Y6, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y6
+	VMULPD       Y6, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y6
+	VFMADD213PD  ew64<>+704(SB), Y6, Y4
+	VMULPD       ew64<>+640(SB), Y2, Y6
+	VROUNDPD     $0x01, Y6, Y6
+	VSUBPD       Y6, Y2, Y2
+	VADDPD       ew64<>+1024(SB), Y6, Y6
+	VPSLLQ       $0x34, Y6, Y6
+	VADDPD       ew64<>+1024(SB), Y2, Y2
+	VPSLLQ       $0x34, Y2, Y2
+	VMULPD       Y6, Y4, Y4
+	VMULPD       Y2, Y4, Y4
+	VADDPD       ew64<>+704(SB), Y4, Y4
+	VMULPD       Y1, Y1, Y2
+	VMULPD       ew64<>+1280(SB), Y2, Y6
+	VADDPD       ew64<>+1344(SB), Y6, Y6
+	VMULPD       Y2, Y6, Y6
+	VADDPD       ew64<>+1408(SB), Y6, Y6
+	VADDPD       ew64<>+1472(SB), Y2, Y7
+	VMULPD       Y2, Y7, Y7
+	VADDPD       ew64<>+1536(SB), Y7, Y7
+	VMULPD       Y2, Y7, Y7
+	VADDPD       ew64<>+1600(SB), Y7, Y7
+	VMULPD       Y2, Y1, Y2
+	VMULPD       Y6, Y2, Y6
+	VCMPPD       $0x1d, ew64<>+1216(SB), Y1, Y2
+	VBLENDVPD    Y2, ew64<>+832(SB), Y6, Y6
+	VBLENDVPD    Y2, Y4, Y7, Y7
+	VDIVPD       Y7, Y6, Y6
+	VBLENDVPD    Y2, ew64<>+704(SB), Y1, Y1
+	VADDPD       Y6, Y1, Y1
+	VANDPD       ew64<>+1088(SB), Y5, Y2
+	VORPD        Y2, Y1, Y1
+	VMASKMOVPD   Y1, Y0, (BX)
+	VMULPD       Y1, Y3, Y1
+	VMASKMOVPD   Y1, Y0, (SI)
+
+lstmf_done_313:
+	VZEROUPPER
+	RET
+
+// func maxOfAvx2F64(x *float64, n int) float64
+// Requires: AVX, SSE2
+TEXT ·maxOfAvx2F64(SB), NOSPLIT, $0-24
+	MOVQ    x+0(FP), AX
+	MOVQ    n+8(FP), CX
+	SHRQ    $0x02, CX
+	VMOVUPD (AX), Y0
+	DECQ    CX
+	JZ      max_done_315
+
+max_loop_314:
+	ADDQ   $0x00000020, AX
+	VMAXPD (AX), Y0, Y0
+	DECQ   CX
+	JNZ    max_loop_314
+
+max_done_315:
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPD       X1, X0, X1
+	VUNPCKHPD    X1, X1, X0
+	VMAXPD       X0, X1, X0
+	MOVSD        X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func expSumAvx2F64(dst *float64, src *float64, nblk int, tdst *float64, tsrc *float64, shift float64) float64
+// Requires: AVX, AVX2, FMA3, SSE2
+TEXT ·expSumAvx2F64(SB), NOSPLIT, $0-56
+	VBROADCASTSD shift+40(FP), Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VXORPS       Y4, Y4, Y4
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         nblk+16(FP), DX
+	TESTQ        DX, DX
+	JZ           es_tail_316
+
+es_loop_317:
+	VMOVUPD      (CX), Y5
+	VSUBPD       Y0, Y5, Y5
+	VMOVUPD      ew64<>+896(SB), Y6
+	VMAXPD       Y5, Y6, Y6
+	VMOVUPD      ew64<>+960(SB), Y5
+	VMINPD       Y6, Y5, Y6
+	VMULPD       ew64<>+0(SB), Y6, Y5
+	VROUNDPD     $0x00, Y5, Y5
+	VFNMADD231PD ew64<>+64(SB), Y5, Y6
+	VFNMADD231PD ew64<>+128(SB), Y5, Y6
+	VMULPD       ew64<>+192(SB), Y6, Y6
+	VMOVUPD      ew64<>+256(SB), Y7
+	VFMADD213PD  ew64<>+320(SB), Y6, Y7
+	VFMADD213PD  ew64<>+384(SB), Y6, Y7
+	VFMADD213PD  ew64<>+448(SB), Y6, Y7
+	VFMADD213PD  ew64<>+512(SB), Y6, Y7
+	VFMADD213PD  ew64<>+576(SB), Y6, Y7
+	VFMADD213PD  ew64<>+640(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y7, Y6
+	VMULPD       ew64<>+640(SB), Y5, Y7
+	VROUNDPD     $0x01, Y7, Y7
+	VSUBPD       Y7, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y7
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VMOVUPD      Y6, (AX)
+	VADDPD       Y6, Y1, Y1
+	VMOVUPD      32(CX), Y5
+	VSUBPD       Y0, Y5, Y5
+	VMOVUPD      ew64<>+896(SB), Y6
+	VMAXPD       Y5, Y6, Y6
+	VMOVUPD      ew64<>+960(SB), Y5
+	VMINPD       Y6, Y5, Y6
+	VMULPD       ew64<>+0(SB), Y6, Y5
+	VROUNDPD     $0x00, Y5, Y5
+	VFNMADD231PD ew64<>+64(SB), Y5, Y6
+	VFNMADD231PD ew64<>+128(SB), Y5, Y6
+	VMULPD       ew64<>+192(SB), Y6, Y6
+	VMOVUPD      ew64<>+256(SB), Y7
+	VFMADD213PD  ew64<>+320(SB), Y6, Y7
+	VFMADD213PD  ew64<>+384(SB), Y6, Y7
+	VFMADD213PD  ew64<>+448(SB), Y6, Y7
+	VFMADD213PD  ew64<>+512(SB), Y6, Y7
+	VFMADD213PD  ew64<>+576(SB), Y6, Y7
+	VFMADD213PD  ew64<>+640(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y7, Y6
+	VMULPD       ew64<>+640(SB), Y5, Y7
+	VROUNDPD     $0x01, Y7, Y7
+	VSUBPD       Y7, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y7
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VMOVUPD      Y6, 32(AX)
+	VADDPD       Y6, Y2, Y2
+	VMOVUPD      64(CX), Y5
+	VSUBPD       Y0, Y5, Y5
+	VMOVUPD      ew64<>+896(SB), Y6
+	VMAXPD       Y5, Y6, Y6
+	VMOVUPD      ew64<>+960(SB), Y5
+	VMINPD       Y6, Y5, Y6
+	VMULPD       ew64<>+0(SB), Y6, Y5
+	VROUNDPD     $0x00, Y5, Y5
+	VFNMADD231PD ew64<>+64(SB), Y5, Y6
+	VFNMADD231PD ew64<>+128(SB), Y5, Y6
+	VMULPD       ew64<>+192(SB), Y6, Y6
+	VMOVUPD      ew64<>+256(SB), Y7
+	VFMADD213PD  ew64<>+320(SB), Y6, Y7
+	VFMADD213PD  ew64<>+384(SB), Y6, Y7
+	VFMADD213PD  ew64<>+448(SB), Y6, Y7
+	VFMADD213PD  ew64<>+512(SB), Y6, Y7
+	VFMADD213PD  ew64<>+576(SB), Y6, Y7
+	VFMADD213PD  ew64<>+640(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y7, Y6
+	VMULPD       ew64<>+640(SB), Y5, Y7
+	VROUNDPD     $0x01, Y7, Y7
+	VSUBPD       Y7, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y7
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VMOVUPD      Y6, 64(AX)
+	VADDPD       Y6, Y3, Y3
+	VMOVUPD      96(CX), Y5
+	VSUBPD       Y0, Y5, Y5
+	VMOVUPD      ew64<>+896(SB), Y6
+	VMAXPD       Y5, Y6, Y6
+	VMOVUPD      ew64<>+960(SB), Y5
+	VMINPD       Y6, Y5, Y6
+	VMULPD       ew64<>+0(SB), Y6, Y5
+	VROUNDPD     $0x00, Y5, Y5
+	VFNMADD231PD ew64<>+64(SB), Y5, Y6
+	VFNMADD231PD ew64<>+128(SB), Y5, Y6
+	VMULPD       ew64<>+192(SB), Y6, Y6
+	VMOVUPD      ew64<>+256(SB), Y7
+	VFMADD213PD  ew64<>+320(SB), Y6, Y7
+	VFMADD213PD  ew64<>+384(SB), Y6, Y7
+	VFMADD213PD  ew64<>+448(SB), Y6, Y7
+	VFMADD213PD  ew64<>+512(SB), Y6, Y7
+	VFMADD213PD  ew64<>+576(SB), Y6, Y7
+	VFMADD213PD  ew64<>+640(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y7, Y6
+	VMULPD       ew64<>+640(SB), Y5, Y7
+	VROUNDPD     $0x01, Y7, Y7
+	VSUBPD       Y7, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y7
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VMOVUPD      Y6, 96(AX)
+	VADDPD       Y6, Y4, Y4
+	ADDQ         $0x00000080, AX
+	ADDQ         $0x00000080, CX
+	DECQ         DX
+	JNZ          es_loop_317
+
+es_tail_316:
+	MOVQ         tdst+24(FP), AX
+	MOVQ         tsrc+32(FP), CX
+	VMOVUPD      (CX), Y5
+	VSUBPD       Y0, Y5, Y5
+	VMOVUPD      ew64<>+896(SB), Y6
+	VMAXPD       Y5, Y6, Y6
+	VMOVUPD      ew64<>+960(SB), Y5
+	VMINPD       Y6, Y5, Y6
+	VMULPD       ew64<>+0(SB), Y6, Y5
+	VROUNDPD     $0x00, Y5, Y5
+	VFNMADD231PD ew64<>+64(SB), Y5, Y6
+	VFNMADD231PD ew64<>+128(SB), Y5, Y6
+	VMULPD       ew64<>+192(SB), Y6, Y6
+	VMOVUPD      ew64<>+256(SB), Y7
+	VFMADD213PD  ew64<>+320(SB), Y6, Y7
+	VFMADD213PD  ew64<>+384(SB), Y6, Y7
+	VFMADD213PD  ew64<>+448(SB), Y6, Y7
+	VFMADD213PD  ew64<>+512(SB), Y6, Y7
+	VFMADD213PD  ew64<>+576(SB), Y6, Y7
+	VFMADD213PD  ew64<>+640(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y7, Y6
+	VMULPD       ew64<>+640(SB), Y5, Y7
+	VROUNDPD     $0x01, Y7, Y7
+	VSUBPD       Y7, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y7
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VMOVUPD      Y6, (AX)
+	VADDPD       Y6, Y1, Y1
+	VMOVUPD      32(CX), Y5
+	VSUBPD       Y0, Y5, Y5
+	VMOVUPD      ew64<>+896(SB), Y6
+	VMAXPD       Y5, Y6, Y6
+	VMOVUPD      ew64<>+960(SB), Y5
+	VMINPD       Y6, Y5, Y6
+	VMULPD       ew64<>+0(SB), Y6, Y5
+	VROUNDPD     $0x00, Y5, Y5
+	VFNMADD231PD ew64<>+64(SB), Y5, Y6
+	VFNMADD231PD ew64<>+128(SB), Y5, Y6
+	VMULPD       ew64<>+192(SB), Y6, Y6
+	VMOVUPD      ew64<>+256(SB), Y7
+	VFMADD213PD  ew64<>+320(SB), Y6, Y7
+	VFMADD213PD  ew64<>+384(SB), Y6, Y7
+	VFMADD213PD  ew64<>+448(SB), Y6, Y7
+	VFMADD213PD  ew64<>+512(SB), Y6, Y7
+	VFMADD213PD  ew64<>+576(SB), Y6, Y7
+	VFMADD213PD  ew64<>+640(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y7, Y6
+	VMULPD       ew64<>+640(SB), Y5, Y7
+	VROUNDPD     $0x01, Y7, Y7
+	VSUBPD       Y7, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y7
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VMOVUPD      Y6, 32(AX)
+	VADDPD       Y6, Y2, Y2
+	VMOVUPD      64(CX), Y5
+	VSUBPD       Y0, Y5, Y5
+	VMOVUPD      ew64<>+896(SB), Y6
+	VMAXPD       Y5, Y6, Y6
+	VMOVUPD      ew64<>+960(SB), Y5
+	VMINPD       Y6, Y5, Y6
+	VMULPD       ew64<>+0(SB), Y6, Y5
+	VROUNDPD     $0x00, Y5, Y5
+	VFNMADD231PD ew64<>+64(SB), Y5, Y6
+	VFNMADD231PD ew64<>+128(SB), Y5, Y6
+	VMULPD       ew64<>+192(SB), Y6, Y6
+	VMOVUPD      ew64<>+256(SB), Y7
+	VFMADD213PD  ew64<>+320(SB), Y6, Y7
+	VFMADD213PD  ew64<>+384(SB), Y6, Y7
+	VFMADD213PD  ew64<>+448(SB), Y6, Y7
+	VFMADD213PD  ew64<>+512(SB), Y6, Y7
+	VFMADD213PD  ew64<>+576(SB), Y6, Y7
+	VFMADD213PD  ew64<>+640(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VMULPD       Y7, Y6, Y6
+	VADDPD       ew64<>+768(SB), Y6, Y7
+	VFMADD213PD  ew64<>+704(SB), Y7, Y6
+	VMULPD       ew64<>+640(SB), Y5, Y7
+	VROUNDPD     $0x01, Y7, Y7
+	VSUBPD       Y7, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y7, Y7
+	VPSLLQ       $0x34, Y7, Y7
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VMOVUPD      Y6, 64(AX)
+	VADDPD       Y6, Y3, Y3
+	VMOVUPD      96(CX), Y5
+	VSUBPD       Y0, Y5, Y5
+	VMOVUPD      ew64<>+896(SB), Y0
+	VMAXPD       Y5, Y0, Y0
+	VMOVUPD      ew64<>+960(SB), Y5
+	VMINPD       Y0, Y5, Y0
+	VMULPD       ew64<>+0(SB), Y0, Y5
+	VROUNDPD     $0x00, Y5, Y5
+	VFNMADD231PD ew64<>+64(SB), Y5, Y0
+	VFNMADD231PD ew64<>+128(SB), Y5, Y0
+	VMULPD       ew64<>+192(SB), Y0, Y0
+	VMOVUPD      ew64<>+256(SB), Y6
+	VFMADD213PD  ew64<>+320(SB), Y0, Y6
+	VFMADD213PD  ew64<>+384(SB), Y0, Y6
+	VFMADD213PD  ew64<>+448(SB), Y0, Y6
+	VFMADD213PD  ew64<>+512(SB), Y0, Y6
+	VFMADD213PD  ew64<>+576(SB), Y0, Y6
+	VFMADD213PD  ew64<>+640(SB), Y0, Y6
+	VFMADD213PD  ew64<>+704(SB), Y0, Y6
+	VMULPD       Y6, Y0, Y0
+	VADDPD       ew64<>+768(SB), Y0, Y6
+	VMULPD       Y6, Y0, Y0
+	VADDPD       ew64<>+768(SB), Y0, Y6
+	VMULPD       Y6, Y0, Y0
+	VADDPD       ew64<>+768(SB), Y0, Y6
+	VMULPD       Y6, Y0, Y0
+	VADDPD       ew64<>+768(SB), Y0, Y6
+	VFMADD213PD  ew64<>+704(SB), Y6, Y0
+	VMULPD       ew64<>+640(SB), Y5, Y6
+	VROUNDPD     $0x01, Y6, Y6
+	VSUBPD       Y6, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y6, Y6
+	VPSLLQ       $0x34, Y6, Y6
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y6, Y0, Y0
+	VMULPD       Y5, Y0, Y0
+	VMOVUPD      Y0, 96(AX)
+	VADDPD       Y0, Y4, Y4
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y4, Y2, Y2
+	VADDPD       Y2, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X0
+	VADDPD       X0, X1, X0
+	VUNPCKHPD    X0, X0, X1
+	VADDPD       X1, X0, X1
+	MOVSD        X1, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func addAvx2F32(dst *float32, a *float32, b *float32, n int)
+// Requires: AVX
+TEXT ·addAvx2F32(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), AX
+	MOVQ a+8(FP), CX
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), BX
+	MOVQ BX, SI
+	SHRQ $0x03, SI
+	JZ   add_tail_318
+
+add_loop_319:
+	VMOVUPS (CX), Y0
+	VMOVUPS (DX), Y1
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (AX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000020, DX
+	DECQ    SI
+	JNZ     add_loop_319
+
+add_tail_318:
+	ANDQ       $0x00000007, BX
+	JZ         add_done_320
+	LEAQ       lane32<>+0(SB), SI
+	MOVQ       $0x00000008, DI
+	SUBQ       BX, DI
+	VMOVDQU    (SI)(DI*4), Y0
+	VMASKMOVPS (CX), Y0, Y1
+	VMASKMOVPS (DX), Y0, Y2
+	VADDPS     Y2, Y1, Y1
+	VMASKMOVPS Y1, Y0, (AX)
+
+add_done_320:
+	VZEROUPPER
+	RET
+
+// func lstmBackAvx2F32(gates *float32, dgates *float32, tc *float32, cp *float32, dh *float32, dc *float32, h int)
+// Requires: AVX
+TEXT ·lstmBackAvx2F32(SB), NOSPLIT, $0-56
+	MOVQ gates+0(FP), AX
+	MOVQ dgates+8(FP), CX
+	MOVQ tc+16(FP), DX
+	MOVQ cp+24(FP), BX
+	MOVQ dh+32(FP), SI
+	MOVQ dc+40(FP), DI
+	MOVQ h+48(FP), R8
+	MOVQ R8, R9
+	SHLQ $0x02, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ R8, R11
+	SHRQ $0x03, R11
+	JZ   lstmb_tail_321
+
+lstmb_loop_322:
+	VMOVUPS ew32<>+576(SB), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (AX)(R9*1), Y2
+	VMOVUPS (AX)(R9*2), Y3
+	VMOVUPS (AX)(R10*1), Y4
+	VMOVUPS (DX), Y5
+	VMOVUPS (SI), Y6
+	VMOVUPS (DI), Y7
+	VMULPS  Y5, Y5, Y8
+	VSUBPS  Y8, Y0, Y8
+	VMULPS  Y4, Y6, Y9
+	VMULPS  Y8, Y9, Y9
+	VADDPS  Y9, Y7, Y7
+	VMULPS  Y5, Y6, Y5
+	VMULPS  Y3, Y7, Y8
+	VMULPS  Y1, Y8, Y8
+	VSUBPS  Y1, Y0, Y9
+	VMULPS  Y9, Y8, Y8
+	VMOVUPS Y8, (CX)
+	VMOVUPS (BX), Y6
+	VMULPS  Y6, Y7, Y8
+	VMULPS  Y2, Y8, Y8
+	VSUBPS  Y2, Y0, Y9
+	VMULPS  Y9, Y8, Y8
+	VMOVUPS Y8, (CX)(R9*1)
+	VMULPS  Y1, Y7, Y8
+	VMULPS  Y3, Y3, Y9
+	VSUBPS  Y9, Y0, Y9
+	VMULPS  Y9, Y8, Y8
+	VMOVUPS Y8, (CX)(R9*2)
+	VMULPS  Y4, Y5, Y8
+	VSUBPS  Y4, Y0, Y9
+	VMULPS  Y9, Y8, Y8
+	VMOVUPS Y8, (CX)(R10*1)
+	VMULPS  Y2, Y7, Y7
+	VMOVUPS Y7, (DI)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000020, DX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DI
+	DECQ    R11
+	JNZ     lstmb_loop_322
+
+lstmb_tail_321:
+	ANDQ       $0x00000007, R8
+	JZ         lstmb_done_323
+	LEAQ       lane32<>+0(SB), R11
+	MOVQ       $0x00000008, R12
+	SUBQ       R8, R12
+	VMOVDQU    (R11)(R12*4), Y0
+	VMOVUPS    ew32<>+576(SB), Y1
+	VMASKMOVPS (AX), Y0, Y2
+	VMASKMOVPS (AX)(R9*1), Y0, Y3
+	VMASKMOVPS (AX)(R9*2), Y0, Y4
+	VMASKMOVPS (AX)(R10*1), Y0, Y5
+	VMASKMOVPS (DX), Y0, Y6
+	VMASKMOVPS (SI), Y0, Y7
+	VMASKMOVPS (DI), Y0, Y8
+	VMULPS     Y6, Y6, Y9
+	VSUBPS     Y9, Y1, Y9
+	VMULPS     Y5, Y7, Y10
+	VMULPS     Y9, Y10, Y10
+	VADDPS     Y10, Y8, Y8
+	VMULPS     Y6, Y7, Y6
+	VMULPS     Y4, Y8, Y9
+	VMULPS     Y2, Y9, Y9
+	VSUBPS     Y2, Y1, Y10
+	VMULPS     Y10, Y9, Y9
+	VMASKMOVPS Y9, Y0, (CX)
+	VMASKMOVPS (BX), Y0, Y7
+	VMULPS     Y7, Y8, Y9
+	VMULPS     Y3, Y9, Y9
+	VSUBPS     Y3, Y1, Y10
+	VMULPS     Y10, Y9, Y9
+	VMASKMOVPS Y9, Y0, (CX)(R9*1)
+	VMULPS     Y2, Y8, Y9
+	VMULPS     Y4, Y4, Y10
+	VSUBPS     Y10, Y1, Y10
+	VMULPS     Y10, Y9, Y9
+	VMASKMOVPS Y9, Y0, (CX)(R9*2)
+	VMULPS     Y5, Y6, Y9
+	VSUBPS     Y5, Y1, Y10
+	VMULPS     Y10, Y9, Y9
+	VMASKMOVPS Y9, Y0, (CX)(R10*1)
+	VMULPS     Y3, Y8, Y8
+	VMASKMOVPS Y8, Y0, (DI)
+
+lstmb_done_323:
+	VZEROUPPER
+	RET
+
+// func lstmFwdAvx2F32(gates *float32, cp *float32, cn *float32, tc *float32, hn *float32, h int)
+// Requires: AVX, AVX2, FMA3
+TEXT ·lstmFwdAvx2F32(SB), NOSPLIT, $0-48
+	MOVQ gates+0(FP), AX
+	MOVQ cp+8(FP), CX
+	MOVQ cn+16(FP), DX
+	MOVQ tc+24(FP), BX
+	MOVQ hn+32(FP), SI
+	MOVQ h+40(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x02, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ DI, R10
+	SHRQ $0x03, R10
+	JZ   lstmf_tail_324
+
+lstmf_loop_325:
+	VMOVUPS      (AX), Y0
+	VORPD        ew32<>+960(SB), Y0, Y1
+	VMOVUPS      ew32<>+768(SB), Y2
+	VMAXPS       Y1, Y2, Y2
+	VMOVUPS      ew32<>+832(SB), Y1
+	VMINPS       Y2, Y1, Y2
+	VMULPS       ew32<>+0(SB), Y2, Y1
+	VROUNDPS     $0x00, Y1, Y1
+	VFNMADD231PS ew32<>+64(SB), Y1, Y2
+	VMOVAPS      Y2, Y3
+	VFNMADD231PS ew32<>+128(SB), Y1, Y3
+	VSUBPS       Y3, Y2, Y2
+	VFNMADD231PS ew32<>+128(SB), Y1, Y2
+	VMOVUPS      ew32<>+192(SB), Y4
+	VFMADD213PS  ew32<>+256(SB), Y3, Y4
+	VFMADD213PS  ew32<>+320(SB), Y3, Y4
+	VFMADD213PS  ew32<>+384(SB), Y3, Y4
+	VFMADD213PS  ew32<>+448(SB), Y3, Y4
+	VFMADD213PS  ew32<>+512(SB), Y3, Y4
+	VMULPS       Y3, Y3, Y5
+	VADDPS       ew32<>+576(SB), Y3, Y6
+	VMOVUPS      ew32<>+576(SB), Y7
+	VSUBPS       Y6, Y7, Y7
+	VADDPS       Y3, Y7, Y7
+	VADDPS       Y2, Y7, Y7
+	VFMADD231PS  Y5, Y4, Y7
+	VADDPS       Y7, Y6, Y6
+	VMULPS       ew32<>+512(SB), Y1, Y2
+	VROUNDPS     $0x01, Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VADDPS       ew32<>+896(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VADDPS       ew32<>+896(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y2, Y6, Y2
+	VMULPS       Y1, Y2, Y2
+	VCMPPS       $0x11, ew32<>+704(SB), Y0, Y0
+	VMOVUPS      ew32<>+576(SB), Y1
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VADDPS       ew32<>+576(SB), Y2, Y1
+	VMOVUPS      ew32<>+576(SB), Y3
+	VSUBPS       Y1, Y3, Y3
+	VADDPS       Y2, Y3, Y3
+	VMOVAPS      Y0, Y2
+	VDIVPS       Y1, Y2, Y2
+	VMOVAPS      Y0, Y0
+	VFNMADD231PS Y2, Y1, Y0
+	VFNMADD231PS Y2, Y3, Y0
+	VRCPPS       Y1, Y1
+	VFMADD231PS  Y0, Y1, Y2
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      (AX)(R8*1), Y0
+	VORPD        ew32<>+960(SB), Y0, Y1
+	VMOVUPS      ew32<>+768(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      ew32<>+832(SB), Y1
+	VMINPS       Y3, Y1, Y3
+	VMULPS       ew32<>+0(SB), Y3, Y1
+	VROUNDPS     $0x00, Y1, Y1
+	VFNMADD231PS ew32<>+64(SB), Y1, Y3
+	VMOVAPS      Y3, Y4
+	VFNMADD231PS ew32<>+128(SB), Y1, Y4
+	VSUBPS       Y4, Y3, Y3
+	VFNMADD231PS ew32<>+128(SB), Y1, Y3
+	VMOVUPS      ew32<>+192(SB), Y5
+	VFMADD213PS  ew32<>+256(SB), Y4, Y5
+	VFMADD213PS  ew32<>+320(SB), Y4, Y5
+	VFMADD213PS  ew32<>+384(SB), Y4, Y5
+	VFMADD213PS  ew32<>+448(SB), Y4, Y5
+	VFMADD213PS  ew32<>+512(SB), Y4, Y5
+	VMULPS       Y4, Y4, Y6
+	VADDPS       ew32<>+576(SB), Y4, Y7
+	VMOVUPS      ew32<>+576(SB), Y8
+	VSUBPS       Y7, Y8, Y8
+	VADDPS       Y4, Y8, Y8
+	VADDPS       Y3, Y8, Y8
+	VFMADD231PS  Y6, Y5, Y8
+	VADDPS       Y8, Y7, Y7
+	VMULPS       ew32<>+512(SB), Y1, Y3
+	VROUNDPS     $0x01, Y3, Y3
+	VSUBPS       Y3, Y1, Y1
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y3, Y7, Y3
+	VMULPS       Y1, Y3, Y3
+	VCMPPS       $0x11, ew32<>+704(SB), Y0, Y0
+	VMOVUPS      ew32<>+576(SB), Y1
+	VBLENDVPS    Y0, Y3, Y1, Y0
+	VADDPS       ew32<>+576(SB), Y3, Y1
+	VMOVUPS      ew32<>+576(SB), Y4
+	VSUBPS       Y1, Y4, Y4
+	VADDPS       Y3, Y4, Y4
+	VMOVAPS      Y0, Y3
+	VDIVPS       Y1, Y3, Y3
+	VMOVAPS      Y0, Y0
+	VFNMADD231PS Y3, Y1, Y0
+	VFNMADD231PS Y3, Y4, Y0
+	VRCPPS       Y1, Y1
+	VFMADD231PS  Y0, Y1, Y3
+	VMOVUPS      Y3, (AX)(R8*1)
+	VMOVUPS      (AX)(R8*2), Y0
+	VANDPD       ew32<>+1024(SB), Y0, Y1
+	VMINPS       ew32<>+1152(SB), Y1, Y4
+	VADDPS       Y4, Y4, Y4
+	VMOVUPS      ew32<>+768(SB), Y5
+	VMAXPS       Y4, Y5, Y5
+	VMOVUPS      ew32<>+832(SB), Y4
+	VMINPS       Y5, Y4, Y5
+	VMULPS       ew32<>+0(SB), Y5, Y4
+	VROUNDPS     $0x00, Y4, Y4
+	VFNMADD231PS ew32<>+64(SB), Y4, Y5
+	VMOVAPS      Y5, Y6
+	VFNMADD231PS ew32<>+128(SB), Y4, Y6
+	VSUBPS       Y6, Y5, Y5
+	VFNMADD231PS ew32<>+128(SB), Y4, Y5
+	VMOVUPS      ew32<>+192(SB), Y7
+	VFMADD213PS  ew32<>+256(SB), Y6, Y7
+	VFMADD213PS  ew32<>+320(SB), Y6, Y7
+	VFMADD213PS  ew32<>+384(SB), Y6, Y7
+	VFMADD213PS  ew32<>+448(SB), Y6, Y7
+	VFMADD213PS  ew32<>+512(SB), Y6, Y7
+	VMULPS       Y6, Y6, Y8
+	VADDPS       ew32<>+576(SB), Y6, Y9
+	VMOVUPS      ew32<>+576(SB), Y10
+	VSUBPS       Y9, Y10, Y10
+	VADDPS       Y6, Y10, Y10
+	VADDPS       Y5, Y10, Y10
+	VFMADD231PS  Y8, Y7, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       ew32<>+512(SB), Y4, Y5
+	VROUNDPS     $0x01, Y5, Y5
+	VSUBPS       Y5, Y4, Y4
+	VADDPS       ew32<>+896(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VADDPS       ew32<>+896(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y5, Y9, Y5
+	VMULPS       Y4, Y5, Y5
+	VADDPS       ew32<>+576(SB), Y5, Y5
+	VMULPS       Y1, Y1, Y4
+	VMOVUPS      ew32<>+1216(SB), Y6
+	VFMADD213PS  ew32<>+1280(SB), Y4, Y6
+	VFMADD213PS  ew32<>+1344(SB), Y4, Y6
+	VFMADD213PS  ew32<>+1408(SB), Y4, Y6
+	VFMADD213PS  ew32<>+1472(SB), Y4, Y6
+	VMULPS       Y4, Y1, Y4
+	VMULPS       Y4, Y6, Y6
+	VMOVUPS      ew32<>+576(SB), Y4
+	VCMPPS       $0x1d, ew32<>+1088(SB), Y1, Y7
+	VBLENDVPS    Y7, ew32<>+640(SB), Y6, Y6
+	VBLENDVPS    Y7, Y5, Y4, Y4
+	VDIVPS       Y4, Y6, Y6
+	VBLENDVPS    Y7, ew32<>+576(SB), Y1, Y1
+	VADDPS       Y6, Y1, Y1
+	VANDPD       ew32<>+960(SB), Y0, Y0
+	VORPD        Y0, Y1, Y1
+	VMOVUPS      Y1, (AX)(R8*2)
+	VMOVUPS      (AX)(R9*1), Y0
+	VORPD        ew32<>+960(SB), Y0, Y4
+	VMOVUPS      ew32<>+768(SB), Y5
+	VMAXPS       Y4, Y5, Y5
+	VMOVUPS      ew32<>+832(SB), Y4
+	VMINPS       Y5, Y4, Y5
+	VMULPS       ew32<>+0(SB), Y5, Y4
+	VROUNDPS     $0x00, Y4, Y4
+	VFNMADD231PS ew32<>+64(SB), Y4, Y5
+	VMOVAPS      Y5, Y6
+	VFNMADD231PS ew32<>+128(SB), Y4, Y6
+	VSUBPS       Y6, Y5, Y5
+	VFNMADD231PS ew32<>+128(SB), Y4, Y5
+	VMOVUPS      ew32<>+192(SB), Y7
+	VFMADD213PS  ew32<>+256(SB), Y6, Y7
+	VFMADD213PS  ew32<>+320(SB), Y6, Y7
+	VFMADD213PS  ew32<>+384(SB), Y6, Y7
+	VFMADD213PS  ew32<>+448(SB), Y6, Y7
+	VFMADD213PS  ew32<>+512(SB), Y6, Y7
+	VMULPS       Y6, Y6, Y8
+	VADDPS       ew32<>+576(SB), Y6, Y9
+	VMOVUPS      ew32<>+576(SB), Y10
+	VSUBPS       Y9, Y10, Y10
+	VADDPS       Y6, Y10, Y10
+	VADDPS       Y5, Y10, Y10
+	VFMADD231PS  Y8, Y7, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       ew32<>+512(SB), Y4, Y5
+	VROUNDPS     $0x01, Y5, Y5
+	VSUBPS       Y5, Y4, Y4
+	VADDPS       ew32<>+896(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VADDPS       ew32<>+896(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y5, Y9, Y5
+	VMULPS       Y4, Y5, Y5
+	VCMPPS       $0x11, ew32<>+704(SB), Y0, Y0
+	VMOVUPS      ew32<>+576(SB), Y4
+	VBLENDVPS    Y0, Y5, Y4, Y0
+	VADDPS       ew32<>+576(SB), Y5, Y4
+	VMOVUPS      ew32<>+576(SB), Y6
+	VSUBPS       Y4, Y6, Y6
+	VADDPS       Y5, Y6, Y6
+	VMOVAPS      Y0, Y5
+	VDIVPS       Y4, Y5, Y5
+	VMOVAPS      Y0, Y0
+	VFNMADD231PS Y5, Y4, Y0
+	VFNMADD231PS Y5, Y6, Y0
+	VRCPPS       Y4, Y4
+	VFMADD231PS  Y0, Y4, Y5
+	VMOVUPS      Y5, (AX)(R9*1)
+	VMOVUPS      (CX), Y0
+	VMULPS       Y0, Y3, Y0
+	VMULPS       Y1, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VMOVUPS      Y0, (DX)
+	VANDPD       ew32<>+1024(SB), Y0, Y1
+	VMINPS       ew32<>+1152(SB), Y1, Y2
+	VADDPS       Y2, Y2, Y2
+	VMOVUPS      ew32<>+768(SB), Y3
+	VMAXPS       Y2, Y3, Y3
+	VMOVUPS      ew32<>+832(SB), Y2
+	VMINPS       Y3, Y2, Y3
+	VMULPS       ew32<>+0(SB), Y3, Y2
+	VROUNDPS     $0x00, Y2, Y2
+	VFNMADD231PS ew32<>+64(SB), Y2, Y3
+	VMOVAPS      Y3, Y4
+	VFNMADD231PS ew32<>+128(SB), Y2, Y4
+	VSUBPS       Y4, Y3, Y3
+	VFNMADD231PS ew32<>+128(SB), Y2, Y3
+	VMOVUPS      ew32<>+192(SB), Y6
+	VFMADD213PS  ew32<>+256(SB), Y4, Y6
+	VFMADD213PS  ew32<>+320(SB), Y4, Y6
+	VFMADD213PS  ew32<>+384(SB), Y4, Y6
+	VFMADD213PS  ew32<>+448(SB), Y4, Y6
+	VFMADD213PS  ew32<>+512(SB), Y4, Y6
+	VMULPS       Y4, Y4, Y7
+	VADDPS       ew32<>+576(SB), Y4, Y8
+	VMOVUPS      ew32<>+576(SB), Y9
+	VSUBPS       Y8, Y9, Y9
+	VADDPS       Y4, Y9, Y9
+	VADDPS       Y3, Y9, Y9
+	VFMADD231PS  Y7, Y6, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       ew32<>+512(SB), Y2, Y3
+	VROUNDPS     $0x01, Y3, Y3
+	VSUBPS       Y3, Y2, Y2
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y3, Y8, Y3
+	VMULPS       Y2, Y3, Y3
+	VADDPS       ew32<>+576(SB), Y3, Y3
+	VMULPS       Y1, Y1, Y2
+	VMOVUPS      ew32<>+1216(SB), Y4
+	VFMADD213PS  ew32<>+1280(SB), Y2, Y4
+	VFMADD213PS  ew32<>+1344(SB), Y2, Y4
+	VFMADD213PS  ew32<>+1408(SB), Y2, Y4
+	VFMADD213PS  ew32<>+1472(SB), Y2, Y4
+	VMULPS       Y2, Y1, Y2
+	VMULPS       Y2, Y4, Y4
+	VMOVUPS      ew32<>+576(SB), Y2
+	VCMPPS       $0x1d, ew32<>+1088(SB), Y1, Y6
+	VBLENDVPS    Y6, ew32<>+640(SB), Y4, Y4
+	VBLENDVPS    Y6, Y3, Y2, Y2
+	VDIVPS       Y2, Y4, Y4
+	VBLENDVPS    Y6, ew32<>+576(SB), Y1, Y1
+	VADDPS       Y4, Y1, Y1
+	VANDPD       ew32<>+960(SB), Y0, Y0
+	VORPD        Y0, Y1, Y1
+	VMOVUPS      Y1, (BX)
+	VMULPS       Y1, Y5, Y1
+	VMOVUPS      Y1, (SI)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	DECQ         R10
+	JNZ          lstmf_loop_325
+
+lstmf_tail_324:
+	ANDQ         $0x00000007, DI
+	JZ           lstmf_done_326
+	LEAQ         lane32<>+0(SB), R10
+	MOVQ         $0x00000008, R11
+	SUBQ         DI, R11
+	VMOVDQU      (R10)(R11*4), Y0
+	VMASKMOVPS   (AX), Y0, Y1
+	VORPD        ew32<>+960(SB), Y1, Y2
+	VMOVUPS      ew32<>+768(SB), Y3
+	VMAXPS       Y2, Y3, Y3
+	VMOVUPS      ew32<>+832(SB), Y2
+	VMINPS       Y3, Y2, Y3
+	VMULPS       ew32<>+0(SB), Y3, Y2
+	VROUNDPS     $0x00, Y2, Y2
+	VFNMADD231PS ew32<>+64(SB), Y2, Y3
+	VMOVAPS      Y3, Y4
+	VFNMADD231PS ew32<>+128(SB), Y2, Y4
+	VSUBPS       Y4, Y3, Y3
+	VFNMADD231PS ew32<>+128(SB), Y2, Y3
+	VMOVUPS      ew32<>+192(SB), Y5
+	VFMADD213PS  ew32<>+256(SB), Y4, Y5
+	VFMADD213PS  ew32<>+320(SB), Y4, Y5
+	VFMADD213PS  ew32<>+384(SB), Y4, Y5
+	VFMADD213PS  ew32<>+448(SB), Y4, Y5
+	VFMADD213PS  ew32<>+512(SB), Y4, Y5
+	VMULPS       Y4, Y4, Y6
+	VADDPS       ew32<>+576(SB), Y4, Y7
+	VMOVUPS      ew32<>+576(SB), Y8
+	VSUBPS       Y7, Y8, Y8
+	VADDPS       Y4, Y8, Y8
+	VADDPS       Y3, Y8, Y8
+	VFMADD231PS  Y6, Y5, Y8
+	VADDPS       Y8, Y7, Y7
+	VMULPS       ew32<>+512(SB), Y2, Y3
+	VROUNDPS     $0x01, Y3, Y3
+	VSUBPS       Y3, Y2, Y2
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y3, Y7, Y3
+	VMULPS       Y2, Y3, Y3
+	VCMPPS       $0x11, ew32<>+704(SB), Y1, Y1
+	VMOVUPS      ew32<>+576(SB), Y2
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VADDPS       ew32<>+576(SB), Y3, Y2
+	VMOVUPS      ew32<>+576(SB), Y4
+	VSUBPS       Y2, Y4, Y4
+	VADDPS       Y3, Y4, Y4
+	VMOVAPS      Y1, Y3
+	VDIVPS       Y2, Y3, Y3
+	VMOVAPS      Y1, Y1
+	VFNMADD231PS Y3, Y2, Y1
+	VFNMADD231PS Y3, Y4, Y1
+	VRCPPS       Y2, Y2
+	VFMADD231PS  Y1, Y2, Y3
+	VMASKMOVPS   Y3, Y0, (AX)
+	VMASKMOVPS   (AX)(R8*1), Y0, Y1
+	VORPD        ew32<>+960(SB), Y1, Y2
+	VMOVUPS      ew32<>+768(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      ew32<>+832(SB), Y2
+	VMINPS       Y4, Y2, Y4
+	VMULPS       ew32<>+0(SB), Y4, Y2
+	VROUNDPS     $0x00, Y2, Y2
+	VFNMADD231PS ew32<>+64(SB), Y2, Y4
+	VMOVAPS      Y4, Y5
+	VFNMADD231PS ew32<>+128(SB), Y2, Y5
+	VSUBPS       Y5, Y4, Y4
+	VFNMADD231PS ew32<>+128(SB), Y2, Y4
+	VMOVUPS      ew32<>+192(SB), Y6
+	VFMADD213PS  ew32<>+256(SB), Y5, Y6
+	VFMADD213PS  ew32<>+320(SB), Y5, Y6
+	VFMADD213PS  ew32<>+384(SB), Y5, Y6
+	VFMADD213PS  ew32<>+448(SB), Y5, Y6
+	VFMADD213PS  ew32<>+512(SB), Y5, Y6
+	VMULPS       Y5, Y5, Y7
+	VADDPS       ew32<>+576(SB), Y5, Y8
+	VMOVUPS      ew32<>+576(SB), Y9
+	VSUBPS       Y8, Y9, Y9
+	VADDPS       Y5, Y9, Y9
+	VADDPS       Y4, Y9, Y9
+	VFMADD231PS  Y7, Y6, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       ew32<>+512(SB), Y2, Y4
+	VROUNDPS     $0x01, Y4, Y4
+	VSUBPS       Y4, Y2, Y2
+	VADDPS       ew32<>+896(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VADDPS       ew32<>+896(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y4, Y8, Y4
+	VMULPS       Y2, Y4, Y4
+	VCMPPS       $0x11, ew32<>+704(SB), Y1, Y1
+	VMOVUPS      ew32<>+576(SB), Y2
+	VBLENDVPS    Y1, Y4, Y2, Y1
+	VADDPS       ew32<>+576(SB), Y4, Y2
+	VMOVUPS      ew32<>+576(SB), Y5
+	VSUBPS       Y2, Y5, Y5
+	VADDPS       Y4, Y5, Y5
+	VMOVAPS      Y1, Y4
+	VDIVPS       Y2, Y4, Y4
+	VMOVAPS      Y1, Y1
+	VFNMADD231PS Y4, Y2, Y1
+	VFNMADD231PS Y4, Y5, Y1
+	VRCPPS       Y2, Y2
+	VFMADD231PS  Y1, Y2, Y4
+	VMASKMOVPS   Y4, Y0, (AX)(R8*1)
+	VMASKMOVPS   (AX)(R8*2), Y0, Y1
+	VANDPD       ew32<>+1024(SB), Y1, Y2
+	VMINPS       ew32<>+1152(SB), Y2, Y5
+	VADDPS       Y5, Y5, Y5
+	VMOVUPS      ew32<>+768(SB), Y6
+	VMAXPS       Y5, Y6, Y6
+	VMOVUPS      ew32<>+832(SB), Y5
+	VMINPS       Y6, Y5, Y6
+	VMULPS       ew32<>+0(SB), Y6, Y5
+	VROUNDPS     $0x00, Y5, Y5
+	VFNMADD231PS ew32<>+64(SB), Y5, Y6
+	VMOVAPS      Y6, Y7
+	VFNMADD231PS ew32<>+128(SB), Y5, Y7
+	VSUBPS       Y7, Y6, Y6
+	VFNMADD231PS ew32<>+128(SB), Y5, Y6
+	VMOVUPS      ew32<>+192(SB), Y8
+	VFMADD213PS  ew32<>+256(SB), Y7, Y8
+	VFMADD213PS  ew32<>+320(SB), Y7, Y8
+	VFMADD213PS  ew32<>+384(SB), Y7, Y8
+	VFMADD213PS  ew32<>+448(SB), Y7, Y8
+	VFMADD213PS  ew32<>+512(SB), Y7, Y8
+	VMULPS       Y7, Y7, Y9
+	VADDPS       ew32<>+576(SB), Y7, Y10
+	VMOVUPS      ew32<>+576(SB), Y11
+	VSUBPS       Y10, Y11, Y11
+	VADDPS       Y7, Y11, Y11
+	VADDPS       Y6, Y11, Y11
+	VFMADD231PS  Y9, Y8, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       ew32<>+512(SB), Y5, Y6
+	VROUNDPS     $0x01, Y6, Y6
+	VSUBPS       Y6, Y5, Y5
+	VADDPS       ew32<>+896(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VADDPS       ew32<>+896(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y6, Y10, Y6
+	VMULPS       Y5, Y6, Y6
+	VADDPS       ew32<>+576(SB), Y6, Y6
+	VMULPS       Y2, Y2, Y5
+	VMOVUPS      ew32<>+1216(SB), Y7
+	VFMADD213PS  ew32<>+1280(SB), Y5, Y7
+	VFMADD213PS  ew32<>+1344(SB), Y5, Y7
+	VFMADD213PS  ew32<>+1408(SB), Y5, Y7
+	VFMADD213PS  ew32<>+1472(SB), Y5, Y7
+	VMULPS       Y5, Y2, Y5
+	VMULPS       Y5, Y7, Y7
+	VMOVUPS      ew32<>+576(SB), Y5
+	VCMPPS       $0x1d, ew32<>+1088(SB), Y2, Y8
+	VBLENDVPS    Y8, ew32<>+640(SB), Y7, Y7
+	VBLENDVPS    Y8, Y6, Y5, Y5
+	VDIVPS       Y5, Y7, Y7
+	VBLENDVPS    Y8, ew32<>+576(SB), Y2, Y2
+	VADDPS       Y7, Y2, Y2
+	VANDPD       ew32<>+960(SB), Y1, Y1
+	VORPD        Y1, Y2, Y2
+	VMASKMOVPS   Y2, Y0, (AX)(R8*2)
+	VMASKMOVPS   (AX)(R9*1), Y0, Y1
+	VORPD        ew32<>+960(SB), Y1, Y5
+	VMOVUPS      ew32<>+768(SB), Y6
+	VMAXPS       Y5, Y6, Y6
+	VMOVUPS      ew32<>+832(SB), Y5
+	VMINPS       Y6, Y5, Y6
+	VMULPS       ew32<>+0(SB), Y6, Y5
+	VROUNDPS     $0x00, Y5, Y5
+	VFNMADD231PS ew32<>+64(SB), Y5, Y6
+	VMOVAPS      Y6, Y7
+	VFNMADD231PS ew32<>+128(SB), Y5, Y7
+	VSUBPS       Y7, Y6, Y6
+	VFNMADD231PS ew32<>+128(SB), Y5, Y6
+	VMOVUPS      ew32<>+192(SB), Y8
+	VFMADD213PS  ew32<>+256(SB), Y7, Y8
+	VFMADD213PS  ew32<>+320(SB), Y7, Y8
+	VFMADD213PS  ew32<>+384(SB), Y7, Y8
+	VFMADD213PS  ew32<>+448(SB), Y7, Y8
+	VFMADD213PS  ew32<>+512(SB), Y7, Y8
+	VMULPS       Y7, Y7, Y9
+	VADDPS       ew32<>+576(SB), Y7, Y10
+	VMOVUPS      ew32<>+576(SB), Y11
+	VSUBPS       Y10, Y11, Y11
+	VADDPS       Y7, Y11, Y11
+	VADDPS       Y6, Y11, Y11
+	VFMADD231PS  Y9, Y8, Y11
+	VADDPS       Y11, Y10, Y10
+	VMULPS       ew32<>+512(SB), Y5, Y6
+	VROUNDPS     $0x01, Y6, Y6
+	VSUBPS       Y6, Y5, Y5
+	VADDPS       ew32<>+896(SB), Y6, Y6
+	VPSLLD       $0x17, Y6, Y6
+	VADDPS       ew32<>+896(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y6, Y10, Y6
+	VMULPS       Y5, Y6, Y6
+	VCMPPS       $0x11, ew32<>+704(SB), Y1, Y1
+	VMOVUPS      ew32<>+576(SB), Y5
+	VBLENDVPS    Y1, Y6, Y5, Y1
+	VADDPS       ew32<>+576(SB), Y6, Y5
+	VMOVUPS      ew32<>+576(SB), Y7
+	VSUBPS       Y5, Y7, Y7
+	VADDPS       Y6, Y7, Y7
+	VMOVAPS      Y1, Y6
+	VDIVPS       Y5, Y6, Y6
+	VMOVAPS      Y1, Y1
+	VFNMADD231PS Y6, Y5, Y1
+	VFNMADD231PS Y6, Y7, Y1
+	VRCPPS       Y5, Y5
+	VFMADD231PS  Y1, Y5, Y6
+	VMASKMOVPS   Y6, Y0, (AX)(R9*1)
+	VMASKMOVPS   (CX), Y0, Y1
+	VMULPS       Y1, Y4, Y1
+	VMULPS       Y2, Y3, Y3
+	VADDPS       Y3, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (DX)
+	VANDPD       ew32<>+1024(SB), Y1, Y2
+	VMINPS       ew32<>+1152(SB), Y2, Y3
+	VADDPS       Y3, Y3, Y3
+	VMOVUPS      ew32<>+768(SB), Y4
+	VMAXPS       Y3, Y4, Y4
+	VMOVUPS      ew32<>+832(SB), Y3
+	VMINPS       Y4, Y3, Y4
+	VMULPS       ew32<>+0(SB), Y4, Y3
+	VROUNDPS     $0x00, Y3, Y3
+	VFNMADD231PS ew32<>+64(SB), Y3, Y4
+	VMOVAPS      Y4, Y5
+	VFNMADD231PS ew32<>+128(SB), Y3, Y5
+	VSUBPS       Y5, Y4, Y4
+	VFNMADD231PS ew32<>+128(SB), Y3, Y4
+	VMOVUPS      ew32<>+192(SB), Y7
+	VFMADD213PS  ew32<>+256(SB), Y5, Y7
+	VFMADD213PS  ew32<>+320(SB), Y5, Y7
+	VFMADD213PS  ew32<>+384(SB), Y5, Y7
+	VFMADD213PS  ew32<>+448(SB), Y5, Y7
+	VFMADD213PS  ew32<>+512(SB), Y5, Y7
+	VMULPS       Y5, Y5, Y8
+	VADDPS       ew32<>+576(SB), Y5, Y9
+	VMOVUPS      ew32<>+576(SB), Y10
+	VSUBPS       Y9, Y10, Y10
+	VADDPS       Y5, Y10, Y10
+	VADDPS       Y4, Y10, Y10
+	VFMADD231PS  Y8, Y7, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       ew32<>+512(SB), Y3, Y4
+	VROUNDPS     $0x01, Y4, Y4
+	VSUBPS       Y4, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y4, Y9, Y4
+	VMULPS       Y3, Y4, Y4
+	VADDPS       ew32<>+576(SB), Y4, Y4
+	VMULPS       Y2, Y2, Y3
+	VMOVUPS      ew32<>+1216(SB), Y5
+	VFMADD213PS  ew32<>+1280(SB), Y3, Y5
+	VFMADD213PS  ew32<>+1344(SB), Y3, Y5
+	VFMADD213PS  ew32<>+1408(SB), Y3, Y5
+	VFMADD213PS  ew32<>+1472(SB), Y3, Y5
+	VMULPS       Y3, Y2, Y3
+	VMULPS       Y3, Y5, Y5
+	VMOVUPS      ew32<>+576(SB), Y3
+	VCMPPS       $0x1d, ew32<>+1088(SB), Y2, Y7
+	VBLENDVPS    Y7, ew32<>+640(SB), Y5, Y5
+	VBLENDVPS    Y7, Y4, Y3, Y3
+	VDIVPS       Y3, Y5, Y5
+	VBLENDVPS    Y7, ew32<>+576(SB), Y2, Y2
+	VADDPS       Y5, Y2, Y2
+	VANDPD       ew32<>+960(SB), Y1, Y1
+	VORPD        Y1, Y2, Y2
+	VMASKMOVPS   Y2, Y0, (BX)
+	VMULPS       Y2, Y6, Y2
+	VMASKMOVPS   Y2, Y0, (SI)
+
+lstmf_done_326:
+	VZEROUPPER
+	RET
+
+// func maxOfAvx2F32(x *float32, n int) float32
+// Requires: AVX, SSE
+TEXT ·maxOfAvx2F32(SB), NOSPLIT, $0-20
+	MOVQ    x+0(FP), AX
+	MOVQ    n+8(FP), CX
+	SHRQ    $0x03, CX
+	VMOVUPS (AX), Y0
+	DECQ    CX
+	JZ      max_done_328
+
+max_loop_327:
+	ADDQ   $0x00000020, AX
+	VMAXPS (AX), Y0, Y0
+	DECQ   CX
+	JNZ    max_loop_327
+
+max_done_328:
+	VEXTRACTF128 $0x01, Y0, X1
+	VMAXPS       X1, X0, X1
+	VMOVHLPS     X1, X1, X0
+	VMAXPS       X0, X1, X0
+	VMOVSHDUP    X0, X1
+	VMAXPS       X1, X0, X1
+	MOVSS        X1, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func expSumAvx2F32(dst *float32, src *float32, nblk int, tdst *float32, tsrc *float32, shift float32) float64
+// Requires: AVX, AVX2, FMA3, SSE2
+TEXT ·expSumAvx2F32(SB), NOSPLIT, $0-56
+	VBROADCASTSS shift+40(FP), Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         nblk+16(FP), DX
+	TESTQ        DX, DX
+	JZ           es_tail_329
+
+es_loop_330:
+	VMOVUPS      (CX), Y3
+	VSUBPS       Y0, Y3, Y3
+	VMOVUPS      ew32<>+768(SB), Y4
+	VMAXPS       Y3, Y4, Y4
+	VMOVUPS      ew32<>+832(SB), Y3
+	VMINPS       Y4, Y3, Y4
+	VMULPS       ew32<>+0(SB), Y4, Y3
+	VROUNDPS     $0x00, Y3, Y3
+	VFNMADD231PS ew32<>+64(SB), Y3, Y4
+	VMOVAPS      Y4, Y5
+	VFNMADD231PS ew32<>+128(SB), Y3, Y5
+	VSUBPS       Y5, Y4, Y4
+	VFNMADD231PS ew32<>+128(SB), Y3, Y4
+	VMOVUPS      ew32<>+192(SB), Y6
+	VFMADD213PS  ew32<>+256(SB), Y5, Y6
+	VFMADD213PS  ew32<>+320(SB), Y5, Y6
+	VFMADD213PS  ew32<>+384(SB), Y5, Y6
+	VFMADD213PS  ew32<>+448(SB), Y5, Y6
+	VFMADD213PS  ew32<>+512(SB), Y5, Y6
+	VMULPS       Y5, Y5, Y7
+	VADDPS       ew32<>+576(SB), Y5, Y8
+	VMOVUPS      ew32<>+576(SB), Y9
+	VSUBPS       Y8, Y9, Y9
+	VADDPS       Y5, Y9, Y9
+	VADDPS       Y4, Y9, Y9
+	VFMADD231PS  Y7, Y6, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       ew32<>+512(SB), Y3, Y4
+	VROUNDPS     $0x01, Y4, Y4
+	VSUBPS       Y4, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y4, Y8, Y4
+	VMULPS       Y3, Y4, Y4
+	VMOVUPS      Y4, (AX)
+	VADDPS       Y4, Y1, Y1
+	VMOVUPS      32(CX), Y3
+	VSUBPS       Y0, Y3, Y3
+	VMOVUPS      ew32<>+768(SB), Y4
+	VMAXPS       Y3, Y4, Y4
+	VMOVUPS      ew32<>+832(SB), Y3
+	VMINPS       Y4, Y3, Y4
+	VMULPS       ew32<>+0(SB), Y4, Y3
+	VROUNDPS     $0x00, Y3, Y3
+	VFNMADD231PS ew32<>+64(SB), Y3, Y4
+	VMOVAPS      Y4, Y5
+	VFNMADD231PS ew32<>+128(SB), Y3, Y5
+	VSUBPS       Y5, Y4, Y4
+	VFNMADD231PS ew32<>+128(SB), Y3, Y4
+	VMOVUPS      ew32<>+192(SB), Y6
+	VFMADD213PS  ew32<>+256(SB), Y5, Y6
+	VFMADD213PS  ew32<>+320(SB), Y5, Y6
+	VFMADD213PS  ew32<>+384(SB), Y5, Y6
+	VFMADD213PS  ew32<>+448(SB), Y5, Y6
+	VFMADD213PS  ew32<>+512(SB), Y5, Y6
+	VMULPS       Y5, Y5, Y7
+	VADDPS       ew32<>+576(SB), Y5, Y8
+	VMOVUPS      ew32<>+576(SB), Y9
+	VSUBPS       Y8, Y9, Y9
+	VADDPS       Y5, Y9, Y9
+	VADDPS       Y4, Y9, Y9
+	VFMADD231PS  Y7, Y6, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       ew32<>+512(SB), Y3, Y4
+	VROUNDPS     $0x01, Y4, Y4
+	VSUBPS       Y4, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y4, Y8, Y4
+	VMULPS       Y3, Y4, Y4
+	VMOVUPS      Y4, 32(AX)
+	VADDPS       Y4, Y2, Y2
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	DECQ         DX
+	JNZ          es_loop_330
+
+es_tail_329:
+	MOVQ         tdst+24(FP), AX
+	MOVQ         tsrc+32(FP), CX
+	VMOVUPS      (CX), Y3
+	VSUBPS       Y0, Y3, Y3
+	VMOVUPS      ew32<>+768(SB), Y4
+	VMAXPS       Y3, Y4, Y4
+	VMOVUPS      ew32<>+832(SB), Y3
+	VMINPS       Y4, Y3, Y4
+	VMULPS       ew32<>+0(SB), Y4, Y3
+	VROUNDPS     $0x00, Y3, Y3
+	VFNMADD231PS ew32<>+64(SB), Y3, Y4
+	VMOVAPS      Y4, Y5
+	VFNMADD231PS ew32<>+128(SB), Y3, Y5
+	VSUBPS       Y5, Y4, Y4
+	VFNMADD231PS ew32<>+128(SB), Y3, Y4
+	VMOVUPS      ew32<>+192(SB), Y6
+	VFMADD213PS  ew32<>+256(SB), Y5, Y6
+	VFMADD213PS  ew32<>+320(SB), Y5, Y6
+	VFMADD213PS  ew32<>+384(SB), Y5, Y6
+	VFMADD213PS  ew32<>+448(SB), Y5, Y6
+	VFMADD213PS  ew32<>+512(SB), Y5, Y6
+	VMULPS       Y5, Y5, Y7
+	VADDPS       ew32<>+576(SB), Y5, Y8
+	VMOVUPS      ew32<>+576(SB), Y9
+	VSUBPS       Y8, Y9, Y9
+	VADDPS       Y5, Y9, Y9
+	VADDPS       Y4, Y9, Y9
+	VFMADD231PS  Y7, Y6, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       ew32<>+512(SB), Y3, Y4
+	VROUNDPS     $0x01, Y4, Y4
+	VSUBPS       Y4, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y4, Y8, Y4
+	VMULPS       Y3, Y4, Y4
+	VMOVUPS      Y4, (AX)
+	VADDPS       Y4, Y1, Y1
+	VMOVUPS      32(CX), Y3
+	VSUBPS       Y0, Y3, Y3
+	VMOVUPS      ew32<>+768(SB), Y0
+	VMAXPS       Y3, Y0, Y0
+	VMOVUPS      ew32<>+832(SB), Y3
+	VMINPS       Y0, Y3, Y0
+	VMULPS       ew32<>+0(SB), Y0, Y3
+	VROUNDPS     $0x00, Y3, Y3
+	VFNMADD231PS ew32<>+64(SB), Y3, Y0
+	VMOVAPS      Y0, Y4
+	VFNMADD231PS ew32<>+128(SB), Y3, Y4
+	VSUBPS       Y4, Y0, Y0
+	VFNMADD231PS ew32<>+128(SB), Y3, Y0
+	VMOVUPS      ew32<>+192(SB), Y5
+	VFMADD213PS  ew32<>+256(SB), Y4, Y5
+	VFMADD213PS  ew32<>+320(SB), Y4, Y5
+	VFMADD213PS  ew32<>+384(SB), Y4, Y5
+	VFMADD213PS  ew32<>+448(SB), Y4, Y5
+	VFMADD213PS  ew32<>+512(SB), Y4, Y5
+	VMULPS       Y4, Y4, Y6
+	VADDPS       ew32<>+576(SB), Y4, Y7
+	VMOVUPS      ew32<>+576(SB), Y8
+	VSUBPS       Y7, Y8, Y8
+	VADDPS       Y4, Y8, Y8
+	VADDPS       Y0, Y8, Y8
+	VFMADD231PS  Y6, Y5, Y8
+	VADDPS       Y8, Y7, Y7
+	VMULPS       ew32<>+512(SB), Y3, Y0
+	VROUNDPS     $0x01, Y0, Y0
+	VSUBPS       Y0, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y0, Y0
+	VPSLLD       $0x17, Y0, Y0
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y0, Y7, Y0
+	VMULPS       Y3, Y0, Y0
+	VMOVUPS      Y0, 32(AX)
+	VADDPS       Y0, Y2, Y2
+	VADDPS       Y2, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X0
+	VADDPS       X0, X1, X0
+	VMOVHLPS     X0, X0, X1
+	VADDPS       X1, X0, X1
+	VMOVSHDUP    X1, X0
+	VADDPS       X0, X1, X0
+	VCVTSS2SD    X0, X0, X0
+	MOVSD        X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func narrowAvx2F64(dst *float32, src *float64, n int)
+// Requires: AVX
+TEXT ·narrowAvx2F64(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ n+16(FP), DX
+	SHRQ $0x02, DX
+	JZ   narrow_done_332
+
+narrow_loop_331:
+	VMOVUPD    (CX), Y0
+	VCVTPD2PSY Y0, X0
+	VMOVUPS    X0, (AX)
+	ADDQ       $0x00000020, CX
+	ADDQ       $0x00000010, AX
+	DECQ       DX
+	JNZ        narrow_loop_331
+
+narrow_done_332:
+	VZEROUPPER
+	RET
+
+// func widenAvx2F64(dst *float64, src *float32, n int)
+// Requires: AVX
+TEXT ·widenAvx2F64(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ n+16(FP), DX
+	SHRQ $0x02, DX
+	JZ   widen_done_334
+
+widen_loop_333:
+	VMOVUPS   (CX), X0
+	VCVTPS2PD X0, Y0
+	VMOVUPD   Y0, (AX)
+	ADDQ      $0x00000010, CX
+	ADDQ      $0x00000020, AX
+	DECQ      DX
+	JNZ       widen_loop_333
+
+widen_done_334:
+	VZEROUPPER
+	RET

@@ -361,3 +361,123 @@ func adamAvx2F32(p *float32, grad *float32, m *float32, v *float32, n int, b1 fl
 //
 //go:noescape
 func sumSquaresAvx2F32(x *float32, nblk int, tail *float32) float64
+
+// addAvx512F64 sets dst[i] = a[i] + b[i] for i < n.
+//
+//go:noescape
+func addAvx512F64(dst *float64, a *float64, b *float64, n int)
+
+// lstmBackAvx512F64 is one stream's LSTM backward gate arithmetic over h units.
+//
+//go:noescape
+func lstmBackAvx512F64(gates *float64, dgates *float64, tc *float64, cp *float64, dh *float64, dc *float64, h int)
+
+// lstmFwdAvx512F64 is one stream's LSTM forward gate arithmetic over h units.
+//
+//go:noescape
+func lstmFwdAvx512F64(gates *float64, cp *float64, cn *float64, tc *float64, hn *float64, h int)
+
+// maxOfAvx512F64 returns the largest of x[:n], n a positive multiple of 8.
+//
+//go:noescape
+func maxOfAvx512F64(x *float64, n int) float64
+
+// expSumAvx512F64 sets dst[i] = e^(src[i]−shift) over nblk blocks of 16 and the block at tsrc, and returns the sum.
+//
+//go:noescape
+func expSumAvx512F64(dst *float64, src *float64, nblk int, tdst *float64, tsrc *float64, shift float64) float64
+
+// addAvx512F32 sets dst[i] = a[i] + b[i] for i < n.
+//
+//go:noescape
+func addAvx512F32(dst *float32, a *float32, b *float32, n int)
+
+// lstmBackAvx512F32 is one stream's LSTM backward gate arithmetic over h units.
+//
+//go:noescape
+func lstmBackAvx512F32(gates *float32, dgates *float32, tc *float32, cp *float32, dh *float32, dc *float32, h int)
+
+// lstmFwdAvx512F32 is one stream's LSTM forward gate arithmetic over h units.
+//
+//go:noescape
+func lstmFwdAvx512F32(gates *float32, cp *float32, cn *float32, tc *float32, hn *float32, h int)
+
+// maxOfAvx512F32 returns the largest of x[:n], n a positive multiple of 16.
+//
+//go:noescape
+func maxOfAvx512F32(x *float32, n int) float32
+
+// expSumAvx512F32 sets dst[i] = e^(src[i]−shift) over nblk blocks of 16 and the block at tsrc, and returns the sum.
+//
+//go:noescape
+func expSumAvx512F32(dst *float32, src *float32, nblk int, tdst *float32, tsrc *float32, shift float32) float64
+
+// narrowAvx512F64 converts n elements, n a multiple of 8.
+//
+//go:noescape
+func narrowAvx512F64(dst *float32, src *float64, n int)
+
+// widenAvx512F64 converts n elements, n a multiple of 8.
+//
+//go:noescape
+func widenAvx512F64(dst *float64, src *float32, n int)
+
+// addAvx2F64 sets dst[i] = a[i] + b[i] for i < n.
+//
+//go:noescape
+func addAvx2F64(dst *float64, a *float64, b *float64, n int)
+
+// lstmBackAvx2F64 is one stream's LSTM backward gate arithmetic over h units.
+//
+//go:noescape
+func lstmBackAvx2F64(gates *float64, dgates *float64, tc *float64, cp *float64, dh *float64, dc *float64, h int)
+
+// lstmFwdAvx2F64 is one stream's LSTM forward gate arithmetic over h units.
+//
+//go:noescape
+func lstmFwdAvx2F64(gates *float64, cp *float64, cn *float64, tc *float64, hn *float64, h int)
+
+// maxOfAvx2F64 returns the largest of x[:n], n a positive multiple of 4.
+//
+//go:noescape
+func maxOfAvx2F64(x *float64, n int) float64
+
+// expSumAvx2F64 sets dst[i] = e^(src[i]−shift) over nblk blocks of 16 and the block at tsrc, and returns the sum.
+//
+//go:noescape
+func expSumAvx2F64(dst *float64, src *float64, nblk int, tdst *float64, tsrc *float64, shift float64) float64
+
+// addAvx2F32 sets dst[i] = a[i] + b[i] for i < n.
+//
+//go:noescape
+func addAvx2F32(dst *float32, a *float32, b *float32, n int)
+
+// lstmBackAvx2F32 is one stream's LSTM backward gate arithmetic over h units.
+//
+//go:noescape
+func lstmBackAvx2F32(gates *float32, dgates *float32, tc *float32, cp *float32, dh *float32, dc *float32, h int)
+
+// lstmFwdAvx2F32 is one stream's LSTM forward gate arithmetic over h units.
+//
+//go:noescape
+func lstmFwdAvx2F32(gates *float32, cp *float32, cn *float32, tc *float32, hn *float32, h int)
+
+// maxOfAvx2F32 returns the largest of x[:n], n a positive multiple of 8.
+//
+//go:noescape
+func maxOfAvx2F32(x *float32, n int) float32
+
+// expSumAvx2F32 sets dst[i] = e^(src[i]−shift) over nblk blocks of 16 and the block at tsrc, and returns the sum.
+//
+//go:noescape
+func expSumAvx2F32(dst *float32, src *float32, nblk int, tdst *float32, tsrc *float32, shift float32) float64
+
+// narrowAvx2F64 converts n elements, n a multiple of 4.
+//
+//go:noescape
+func narrowAvx2F64(dst *float32, src *float64, n int)
+
+// widenAvx2F64 converts n elements, n a multiple of 4.
+//
+//go:noescape
+func widenAvx2F64(dst *float64, src *float32, n int)

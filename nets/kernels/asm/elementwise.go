@@ -532,29 +532,11 @@ func unary(c cfg, name, doc string, body func(cfg, Register) VecVirtual) {
 	dst := Load(Param("dst"), GP64())
 	src := Load(Param("src"), GP64())
 	n := Load(Param("n"), GP64())
-	cnt := GP64()
-	MOVQ(n, cnt)
-	SHRQ(U8(log2(c.W())), cnt)
-	lTail, lLoop, lDone := label("ew_tail"), label("ew_loop"), label("ew_done")
-	JZ(LabelRef(lTail))
-	Label(lLoop)
-	x := c.vec()
-	c.load(Mem{Base: src}, x)
-	c.store(body(c, x), Mem{Base: dst})
-	ADDQ(U32(c.vbytes()), src)
-	ADDQ(U32(c.vbytes()), dst)
-	DECQ(cnt)
-	JNZ(LabelRef(lLoop))
-	Label(lTail)
-	ANDQ(U32(c.W()-1), n)
-	JZ(LabelRef(lDone))
-	km := c.tailMask(n, c.W())
-	x = c.vec()
-	c.loadM(Mem{Base: src}, km, x)
-	c.storeM(body(c, x), km, Mem{Base: dst})
-	Label(lDone)
-	VZEROUPPER()
-	RET()
+	lanes(c, "ew", n, []Register{src, dst}, func(ld func(Mem, Register), st func(Register, Mem)) {
+		x := c.vec()
+		ld(Mem{Base: src}, x)
+		st(body(c, x), Mem{Base: dst})
+	})
 }
 
 // adam emits the Adam update of n parameters with separate multiplications,
@@ -605,26 +587,7 @@ func adam(c cfg) {
 		c.vSub(m, p, p)
 		st(p, Mem{Base: pp})
 	}
-	cnt := GP64()
-	MOVQ(n, cnt)
-	SHRQ(U8(log2(c.W())), cnt)
-	lTail, lLoop, lDone := label("adam_tail"), label("adam_loop"), label("adam_done")
-	JZ(LabelRef(lTail))
-	Label(lLoop)
-	step(c.load, c.store)
-	for _, q := range []Register{pp, pg, pm, pv} {
-		ADDQ(U32(c.vbytes()), q)
-	}
-	DECQ(cnt)
-	JNZ(LabelRef(lLoop))
-	Label(lTail)
-	ANDQ(U32(c.W()-1), n)
-	JZ(LabelRef(lDone))
-	km := c.tailMask(n, c.W())
-	step(func(m Mem, r Register) { c.loadM(m, km, r) }, func(r Register, m Mem) { c.storeM(r, km, m) })
-	Label(lDone)
-	VZEROUPPER()
-	RET()
+	lanes(c, "adam", n, []Register{pp, pg, pm, pv}, step)
 }
 
 // sumSquares emits the sum of squares in 32 float64 lanes: element i goes to

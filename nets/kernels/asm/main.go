@@ -809,5 +809,6 @@ func main() {
 		}
 	}
 	elementwise()
+	cells()
 	Generate()
 }

@@ -1,0 +1,368 @@
+package main
+
+// The cell kernels: a vector sum, and the LSTM's element-wise gate arithmetic
+// forward and backward for one stream. Each evaluates the same operations in
+// the same order as the Go loops in ../cells_generic.go, every product and sum
+// rounded on its own (no fused multiply-adds), so the results are their bits.
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// lanes emits a loop over n elements, whole vectors first and then one masked
+// vector: body is emitted twice, with plain and with masked loads and stores,
+// and the pointers ptrs advance by one vector after each whole one.
+func lanes(c cfg, name string, n Register, ptrs []Register, body func(ld func(Mem, Register), st func(Register, Mem))) {
+	cnt := GP64()
+	MOVQ(n, cnt)
+	SHRQ(U8(log2(c.W())), cnt)
+	lTail, lLoop, lDone := label(name+"_tail"), label(name+"_loop"), label(name+"_done")
+	JZ(LabelRef(lTail))
+	Label(lLoop)
+	body(c.load, c.store)
+	for _, p := range ptrs {
+		ADDQ(U32(c.vbytes()), p)
+	}
+	DECQ(cnt)
+	JNZ(LabelRef(lLoop))
+	Label(lTail)
+	ANDQ(U32(c.W()-1), n)
+	JZ(LabelRef(lDone))
+	km := c.tailMask(n, c.W())
+	body(func(m Mem, r Register) { c.loadM(m, km, r) }, func(r Register, m Mem) { c.storeM(r, km, m) })
+	Label(lDone)
+	VZEROUPPER()
+	RET()
+}
+
+// add emits dst[i] = a[i] + b[i] for i < n.
+func add(c cfg) {
+	T := c.typ()
+	TEXT("add"+c.suffix(), NOSPLIT, fmt.Sprintf("func(dst, a, b *%s, n int)", T))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("add%s sets dst[i] = a[i] + b[i] for i < n.", c.suffix()))
+	pd := Load(Param("dst"), GP64())
+	pa := Load(Param("a"), GP64())
+	pb := Load(Param("b"), GP64())
+	n := Load(Param("n"), GP64())
+	lanes(c, "add", n, []Register{pd, pa, pb}, func(ld func(Mem, Register), st func(Register, Mem)) {
+		x, y := c.vec(), c.vec()
+		ld(Mem{Base: pa}, x)
+		ld(Mem{Base: pb}, y)
+		c.vAdd(y, x, x)
+		st(x, Mem{Base: pd})
+	})
+}
+
+// gateRow returns the operands of the four gates of one stream's row at base
+// (i, f, g, o: h elements each, hb = h·es bytes apart; h3b = 3·hb).
+func gateRow(base, hb, h3b Register) [4]Mem {
+	return [4]Mem{
+		{Base: base},
+		{Base: base, Index: hb, Scale: 1},
+		{Base: base, Index: hb, Scale: 2},
+		{Base: base, Index: h3b, Scale: 1},
+	}
+}
+
+// gateOffsets loads h and returns it with h·es and 3·h·es in new registers.
+func gateOffsets(c cfg) (n, hb, h3b Register) {
+	n = Load(Param("h"), GP64())
+	hb, h3b = GP64(), GP64()
+	MOVQ(n, hb)
+	SHLQ(U8(c.shift()), hb)
+	LEAQ(Mem{Base: hb, Index: hb, Scale: 2}, h3b)
+	return n, hb, h3b
+}
+
+// lstmBack emits the LSTM's backward gate arithmetic for one stream:
+//
+//	do = dh·tc;  dc = dcn + (dh·o)·(1 − tc·tc)
+//	di = ((dc·g)·i)·(1 − i);  df = ((dc·cp)·f)·(1 − f)
+//	dg = (dc·i)·(1 − g·g);    dO = (do·o)·(1 − o);  dcn = dc·f
+func lstmBack(c cfg) {
+	T := c.typ()
+	TEXT("lstmBack"+c.suffix(), NOSPLIT, fmt.Sprintf("func(gates, dgates, tc, cp, dh, dc *%s, h int)", T))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("lstmBack%s is one stream's LSTM backward gate arithmetic over h units.", c.suffix()))
+	pg := Load(Param("gates"), GP64())
+	pd := Load(Param("dgates"), GP64())
+	ptc := Load(Param("tc"), GP64())
+	pcp := Load(Param("cp"), GP64())
+	pdh := Load(Param("dh"), GP64())
+	pdc := Load(Param("dc"), GP64())
+	n, hb, h3b := gateOffsets(c)
+	g, d := gateRow(pg, hb, h3b), gateRow(pd, hb, h3b)
+	lanes(c, "lstmb", n, []Register{pg, pd, ptc, pcp, pdh, pdc}, func(ld func(Mem, Register), st func(Register, Mem)) {
+		one := c.cr("one")
+		vi, vf, vg, vo := c.vec(), c.vec(), c.vec(), c.vec()
+		ld(g[0], vi)
+		ld(g[1], vf)
+		ld(g[2], vg)
+		ld(g[3], vo)
+		tc, dh, dc := c.vec(), c.vec(), c.vec()
+		ld(Mem{Base: ptc}, tc)
+		ld(Mem{Base: pdh}, dh)
+		ld(Mem{Base: pdc}, dc)
+		a, b := c.vec(), c.vec()
+		c.vMul(tc, tc, a)
+		c.vSub(a, one, a) // 1 − tc·tc
+		c.vMul(vo, dh, b)
+		c.vMul(a, b, b)
+		c.vAdd(b, dc, dc) // dc = dcn + (dh·o)·(1 − tc²)
+		do := c.vec()
+		c.vMul(tc, dh, do)
+		// di
+		c.vMul(vg, dc, a)
+		c.vMul(vi, a, a)
+		c.vSub(vi, one, b)
+		c.vMul(b, a, a)
+		st(a, d[0])
+		// df
+		cp := c.vec()
+		ld(Mem{Base: pcp}, cp)
+		c.vMul(cp, dc, a)
+		c.vMul(vf, a, a)
+		c.vSub(vf, one, b)
+		c.vMul(b, a, a)
+		st(a, d[1])
+		// dg
+		c.vMul(vi, dc, a)
+		c.vMul(vg, vg, b)
+		c.vSub(b, one, b)
+		c.vMul(b, a, a)
+		st(a, d[2])
+		// do
+		c.vMul(vo, do, a)
+		c.vSub(vo, one, b)
+		c.vMul(b, a, a)
+		st(a, d[3])
+		c.vMul(vf, dc, dc)
+		st(dc, Mem{Base: pdc})
+	})
+}
+
+// lstmFwd emits the LSTM's forward gate arithmetic for one stream, on the
+// pre-activations in gates (overwritten with the activations):
+//
+//	i, f, o = σ(·);  g = tanh(·);  c = f·cp + i·g;  tc = tanh(c);  h = o·tc
+func lstmFwd(c cfg) {
+	T := c.typ()
+	TEXT("lstmFwd"+c.suffix(), NOSPLIT, fmt.Sprintf("func(gates, cp, cn, tc, hn *%s, h int)", T))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("lstmFwd%s is one stream's LSTM forward gate arithmetic over h units.", c.suffix()))
+	pg := Load(Param("gates"), GP64())
+	pcp := Load(Param("cp"), GP64())
+	pcn := Load(Param("cn"), GP64())
+	ptc := Load(Param("tc"), GP64())
+	phn := Load(Param("hn"), GP64())
+	n, hb, h3b := gateOffsets(c)
+	g := gateRow(pg, hb, h3b)
+	lanes(c, "lstmf", n, []Register{pg, pcp, pcn, ptc, phn}, func(ld func(Mem, Register), st func(Register, Mem)) {
+		var act [4]VecVirtual
+		for k, m := range g {
+			x := c.vec()
+			ld(m, x)
+			if k == 2 {
+				act[k] = tanhBody(c, x)
+			} else {
+				act[k] = sigmoidBody(c, x)
+			}
+			st(act[k], m)
+		}
+		cp := c.vec()
+		ld(Mem{Base: pcp}, cp)
+		c.vMul(cp, act[1], cp)         // f·cp
+		c.vMul(act[2], act[0], act[0]) // i·g
+		c.vAdd(act[0], cp, cp)
+		st(cp, Mem{Base: pcn})
+		tc := tanhBody(c, cp)
+		st(tc, Mem{Base: ptc})
+		c.vMul(tc, act[3], tc)
+		st(tc, Mem{Base: phn})
+	})
+}
+
+func cells() {
+	for _, avx512 := range []bool{true, false} {
+		for _, isF32 := range []bool{false, true} {
+			c := cfg{avx512: avx512, f32: isF32}
+			add(c)
+			lstmBack(c)
+			lstmFwd(c)
+			maxOf(c)
+			expSum(c)
+		}
+		convert(avx512, true)
+		convert(avx512, false)
+	}
+}
+
+// convert emits narrow (float64 to float32, rounded to nearest even as Go's
+// float32(x)) or widen (float32 to float64, exact) over n elements, n a
+// multiple of the float64 lanes of a vector: the callers finish the rest.
+func convert(avx512, narrow bool) {
+	c := cfg{avx512: avx512} // float64 lanes
+	name, sig := "widen", "func(dst *float64, src *float32, n int)"
+	if narrow {
+		name, sig = "narrow", "func(dst *float32, src *float64, n int)"
+	}
+	TEXT(name+c.suffix(), NOSPLIT, sig)
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s%s converts n elements, n a multiple of %d.", name, c.suffix(), c.W()))
+	pd := Load(Param("dst"), GP64())
+	ps := Load(Param("src"), GP64())
+	n := Load(Param("n"), GP64())
+	SHRQ(U8(log2(c.W())), n)
+	lLoop, lDone := label(name+"_loop"), label(name+"_done")
+	JZ(LabelRef(lDone))
+	Label(lLoop)
+	half := func() VecVirtual {
+		if avx512 {
+			return YMM()
+		}
+		return XMM()
+	}
+	wide, nar := c.vec(), half()
+	if narrow {
+		VMOVUPD(Mem{Base: ps}, wide)
+		if avx512 {
+			VCVTPD2PS(wide, nar)
+		} else {
+			VCVTPD2PSY(wide, nar)
+		}
+		VMOVUPS(nar, Mem{Base: pd})
+		ADDQ(U32(c.vbytes()), ps)
+		ADDQ(U32(c.vbytes()/2), pd)
+	} else {
+		VMOVUPS(Mem{Base: ps}, nar)
+		VCVTPS2PD(nar, wide)
+		VMOVUPD(wide, Mem{Base: pd})
+		ADDQ(U32(c.vbytes()/2), ps)
+		ADDQ(U32(c.vbytes()), pd)
+	}
+	DECQ(n)
+	JNZ(LabelRef(lLoop))
+	Label(lDone)
+	VZEROUPPER()
+	RET()
+}
+
+// hReduce combines the lanes of v with op in a fixed tree, lane j with lane
+// j + W/2, then j + W/4, and so on, and returns lane 0 in the low lane of an
+// XMM register.
+func hReduce(c cfg, v VecVirtual, op func(a Op, b, d Register)) VecVirtual {
+	y := v
+	if c.avx512 {
+		hi := YMM()
+		VEXTRACTF64X4(U8(1), v, hi)
+		op(hi, v.AsY(), hi)
+		y = hi
+	}
+	x := XMM()
+	VEXTRACTF128(U8(1), y, x)
+	op(x, y.AsX(), x)
+	s := XMM()
+	if c.f32 {
+		VMOVHLPS(x, x, s) // j + 2
+		op(s, x, s)
+		t := XMM()
+		VMOVSHDUP(s, t) // j + 1
+		op(t, s, t)
+		return t
+	}
+	VUNPCKHPD(x, x, s) // j + 1
+	op(s, x, s)
+	return s
+}
+
+// maxOf emits the largest of n elements, n a positive multiple of W; the
+// caller compares the rest.
+func maxOf(c cfg) {
+	T := c.typ()
+	TEXT("maxOf"+c.suffix(), NOSPLIT, fmt.Sprintf("func(x *%s, n int) %s", T, T))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("maxOf%s returns the largest of x[:n], n a positive multiple of %d.", c.suffix(), c.W()))
+	px := Load(Param("x"), GP64())
+	n := Load(Param("n"), GP64())
+	SHRQ(U8(log2(c.W())), n)
+	acc := c.vec()
+	c.load(Mem{Base: px}, acc)
+	lLoop, lDone := label("max_loop"), label("max_done")
+	DECQ(n)
+	JZ(LabelRef(lDone))
+	Label(lLoop)
+	ADDQ(U32(c.vbytes()), px)
+	c.vMax(Mem{Base: px}, acc, acc)
+	DECQ(n)
+	JNZ(LabelRef(lLoop))
+	Label(lDone)
+	Store(hReduce(c, acc, c.vMax), ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+}
+
+// expSum emits dst[i] = e^(src[i] − shift) over nblk blocks of 16 elements and
+// then one block from tsrc to tdst, and returns the sum of the results with
+// element i in partial sum i mod 16, the partial sums added in the tree
+// s[j] += s[j+8], s[j+4], s[j+2], s[j+1], in the element type.
+func expSum(c cfg) {
+	T := c.typ()
+	TEXT("expSum"+c.suffix(), NOSPLIT, fmt.Sprintf("func(dst, src *%s, nblk int, tdst, tsrc *%s, shift %s) float64", T, T, T))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("expSum%s sets dst[i] = e^(src[i]−shift) over nblk blocks of 16 and the block at tsrc, and returns the sum.", c.suffix()))
+	sh := c.vec()
+	a, err := Param("shift").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	c.bcast(a.Addr, sh)
+	nv := 16 / c.W()
+	acc := make([]VecVirtual, nv)
+	for i := range acc {
+		acc[i] = c.vec()
+		c.zero(acc[i])
+	}
+	block := func(pd, ps Register) {
+		for i := range acc {
+			x := c.vec()
+			c.load(Mem{Base: ps, Disp: i * c.vbytes()}, x)
+			c.vSub(sh, x, x)
+			e := c.expCore(x)
+			c.store(e, Mem{Base: pd, Disp: i * c.vbytes()})
+			c.vAdd(e, acc[i], acc[i])
+		}
+	}
+	pd := Load(Param("dst"), GP64())
+	ps := Load(Param("src"), GP64())
+	nblk := Load(Param("nblk"), GP64())
+	lTail, lLoop := label("es_tail"), label("es_loop")
+	TESTQ(nblk, nblk)
+	JZ(LabelRef(lTail))
+	Label(lLoop)
+	block(pd, ps)
+	ADDQ(U32(16*c.es()), pd)
+	ADDQ(U32(16*c.es()), ps)
+	DECQ(nblk)
+	JNZ(LabelRef(lLoop))
+	Label(lTail)
+	block(Load(Param("tdst"), GP64()), Load(Param("tsrc"), GP64()))
+	for len(acc) > 1 {
+		h := len(acc) / 2
+		for i := 0; i < h; i++ {
+			c.vAdd(acc[i+h], acc[i], acc[i])
+		}
+		acc = acc[:h]
+	}
+	s := hReduce(c, acc[0], c.vAdd)
+	if c.f32 {
+		VCVTSS2SD(s, s, s)
+	}
+	Store(s, ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+}

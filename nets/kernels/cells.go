@@ -1,0 +1,141 @@
+package kernels
+
+// cellFuncs is one implementation of the cell kernels. Its functions may assume
+// the exported wrappers' checks: matching lengths and at least one element.
+type cellFuncs struct {
+	add64      func(dst, a, b []float64)
+	add32      func(dst, a, b []float32)
+	lstmFwd64  func(gates, cprev, cnew, tc, hnew []float64)
+	lstmFwd32  func(gates, cprev, cnew, tc, hnew []float32)
+	lstmBack64 func(gates, dgates, tc, cprev, dh, dc []float64)
+	lstmBack32 func(gates, dgates, tc, cprev, dh, dc []float32)
+	max64      func(x []float64) float64
+	max32      func(x []float32) float32
+	expSum64   func(dst, src []float64, shift float64) float64
+	expSum32   func(dst, src []float32, shift float32) float64
+	narrow     func(dst []float32, src []float64)
+	widen      func(dst []float64, src []float32)
+}
+
+// Float is the element type of the generic kernels.
+type Float interface{ float32 | float64 }
+
+// Add sets dst[i] = a[i] + b[i], the bits of Go's sum. dst may be a or b; it
+// panics unless the three have the same length.
+func Add[F Float](dst, a, b []F) {
+	if len(a) != len(dst) || len(b) != len(dst) {
+		panic("kernels: Add: dst, a and b differ in length")
+	}
+	if len(dst) == 0 {
+		return
+	}
+	switch d := any(dst).(type) {
+	case []float64:
+		active.cell.add64(d, any(a).([]float64), any(b).([]float64))
+	case []float32:
+		active.cell.add32(d, any(a).([]float32), any(b).([]float32))
+	}
+}
+
+// Max returns the largest element of x, −Inf if x is empty. A NaN in x may or
+// may not be passed over.
+func Max[F Float](x []F) F {
+	switch x := any(x).(type) {
+	case []float64:
+		return F(active.cell.max64(x))
+	case []float32:
+		return F(active.cell.max32(x))
+	}
+	panic("unreachable")
+}
+
+// ExpSum sets dst[i] = e^(src[i] − shift), the difference rounded to F and
+// exponentiated as Exp (Exp32) does, and returns Σ dst[i] in a fixed order:
+// element i goes into partial sum i mod 16, and the partial sums are added
+// pairwise, s[j] += s[j+8], then s[j+4], s[j+2], s[j+1], all in F. It is the
+// softmax's denominator, once shift is the largest element. dst may be src;
+// it panics unless the lengths match.
+func ExpSum[F Float](dst, src []F, shift F) float64 {
+	if len(dst) != len(src) {
+		panic("kernels: ExpSum: len(dst) != len(src)")
+	}
+	switch d := any(dst).(type) {
+	case []float64:
+		return active.cell.expSum64(d, any(src).([]float64), float64(shift))
+	case []float32:
+		return active.cell.expSum32(d, any(src).([]float32), float32(shift))
+	}
+	panic("unreachable")
+}
+
+// Narrow sets dst[i] = float32(src[i]), rounded to nearest even as Go rounds.
+// It panics unless the lengths match.
+func Narrow(dst []float32, src []float64) {
+	if len(dst) != len(src) {
+		panic("kernels: Narrow: len(dst) != len(src)")
+	}
+	active.cell.narrow(dst, src)
+}
+
+// Widen sets dst[i] = float64(src[i]), which is exact. It panics unless the
+// lengths match.
+func Widen(dst []float64, src []float32) {
+	if len(dst) != len(src) {
+		panic("kernels: Widen: len(dst) != len(src)")
+	}
+	active.cell.widen(dst, src)
+}
+
+// LSTMForward is the element-wise part of one LSTM step for one stream of H =
+// len(cprev) units. gates holds the four pre-activations [i f g o], H each, and
+// is overwritten with the activations, i, f, o = σ(·) and g = tanh(·), each as
+// Sigmoid and Tanh compute it; then
+//
+//	cnew = f⊙cprev + i⊙g,  tc = tanh(cnew),  hnew = o⊙tc
+//
+// every product and sum rounded on its own, so the result is the bits of those
+// Go statements on the activations. It panics unless len(gates) = 4H and the
+// other slices have H elements.
+func LSTMForward[F Float](gates, cprev, cnew, tc, hnew []F) {
+	h := len(cprev)
+	if len(gates) != 4*h || len(cnew) != h || len(tc) != h || len(hnew) != h {
+		panic("kernels: LSTMForward: lengths do not match")
+	}
+	if h == 0 {
+		return
+	}
+	switch g := any(gates).(type) {
+	case []float64:
+		active.cell.lstmFwd64(g, any(cprev).([]float64), any(cnew).([]float64), any(tc).([]float64), any(hnew).([]float64))
+	case []float32:
+		active.cell.lstmFwd32(g, any(cprev).([]float32), any(cnew).([]float32), any(tc).([]float32), any(hnew).([]float32))
+	}
+}
+
+// LSTMBackward is the element-wise part of one LSTM step's backward pass for one
+// stream of H = len(tc) units. From the activations gates = [i f g o] of the
+// step, tc = tanh(c), the previous cell cprev, ∂L/∂h in dh and ∂L/∂c from the
+// next step in dc, it writes ∂L/∂(pre-activations) to dgates and ∂L/∂c₋₁ to dc:
+//
+//	do = dh·tc;  dc = dc + (dh·o)·(1 − tc·tc)
+//	di = ((dc·g)·i)·(1 − i);  df = ((dc·cprev)·f)·(1 − f)
+//	dg = (dc·i)·(1 − g·g);    dO = (do·o)·(1 − o);  dc₋₁ = dc·f
+//
+// every operation rounded on its own, in that order: the same bits in every
+// implementation. It panics unless len(gates) = len(dgates) = 4H and the other
+// slices have H elements.
+func LSTMBackward[F Float](gates, dgates, tc, cprev, dh, dc []F) {
+	h := len(tc)
+	if len(gates) != 4*h || len(dgates) != 4*h || len(cprev) != h || len(dh) != h || len(dc) != h {
+		panic("kernels: LSTMBackward: lengths do not match")
+	}
+	if h == 0 {
+		return
+	}
+	switch g := any(gates).(type) {
+	case []float64:
+		active.cell.lstmBack64(g, any(dgates).([]float64), any(tc).([]float64), any(cprev).([]float64), any(dh).([]float64), any(dc).([]float64))
+	case []float32:
+		active.cell.lstmBack32(g, any(dgates).([]float32), any(tc).([]float32), any(cprev).([]float32), any(dh).([]float32), any(dc).([]float32))
+	}
+}
