@@ -108,14 +108,16 @@ type Engine[F Float] struct {
 	logits  []F     // (T, B, V)
 	dlogits []F     // (T, B, V)
 
-	dH       []F       // (T, B, H): ∂L/∂(layer output), from above
-	dA, dAh  []F       // (T, B, G·H): ∂L/∂(gate pre-activations), input and hidden side (GRU differs)
-	gh       []F       // (B, G·H): GRU hidden-side sums of one step
-	dh       []F       // (B, H)
-	dhnext   []F       // (B, H): ∂L/∂h₋₁ flowing to the previous step
-	dcnext   []F       // (B, H): ∂L/∂c₋₁, LSTM
-	scratch  []float64 // (lossBlock, V): exponentials of rows of logits
-	inTab    []F       // (V, G·H): layer 0's input columns with biases, per token
+	dH       []F    // (T, B, H): ∂L/∂(layer output), from above
+	dA, dAh  []F    // (T, B, G·H): ∂L/∂(gate pre-activations), input and hidden side (GRU differs)
+	gh       []F    // (B, G·H): GRU hidden-side sums of one step
+	dh       []F    // (B, H)
+	dhnext   []F    // (B, H): ∂L/∂h₋₁ flowing to the previous step
+	dcnext   []F    // (B, H): ∂L/∂c₋₁, LSTM
+	scratch  []F    // (V): exponentials of a row of logits
+	inTab    []F    // (V, G·H): layer 0's input columns with biases, per token
+	inGrad   []F    // (V, G·H): layer 0's ∂L/∂(input columns), summed per token
+	seen     []bool // (V): the tokens of the last chunk, for inGrad
 	override *Override
 
 	// Observe, when set, is called once per time step and layer during Forward.
@@ -136,7 +138,7 @@ func NewEngine[F Float](cfg Config, p, g *Params[F], maxT, b int) *Engine[F] {
 		tape:    make([]layerTape[F], cfg.Layers),
 		x:       make([]int32, maxT*b),
 		logits:  make([]F, maxT*b*v),
-		scratch: make([]float64, lossBlock*v),
+		scratch: make([]F, v),
 	}
 	if maxT*b >= v {
 		e.inTab = make([]F, v*gh)
@@ -166,6 +168,8 @@ func NewEngine[F Float](cfg Config, p, g *Params[F], maxT, b int) *Engine[F] {
 		e.dh = make([]F, b*h)
 		e.dhnext = make([]F, b*h)
 		e.dcnext = make([]F, b*h)
+		e.inGrad = make([]F, v*gh)
+		e.seen = make([]bool, v)
 	}
 	return e
 }
@@ -260,15 +264,21 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 			// contiguous row per token.
 			tab := e.inTab
 			wih := lp.Wih.Data
-			for tok := range v {
-				trow := tab[tok*gh : (tok+1)*gh]
-				for j := range trow {
-					trow[j] = wih[j*v+tok] + lp.Bih[j]
-				}
-				if e.cfg.Cell != GRU {
-					for j, b := range lp.Bhh[:len(trow)] {
-						trow[j] += b
+			// W_ih is (G·H, V): a block of tabBlock tokens at a time, so
+			// that each row of W_ih is read contiguously and the block's
+			// rows of the table are written in step.
+			for t0 := 0; t0 < v; t0 += tabBlock {
+				t1 := min(t0+tabBlock, v)
+				for j, bi := range lp.Bih {
+					for tok, w := range wih[j*v+t0 : j*v+t1] {
+						tab[(t0+tok)*gh+j] = w + bi
 					}
+				}
+			}
+			if e.cfg.Cell != GRU {
+				for tok := range v {
+					trow := tab[tok*gh : (tok+1)*gh]
+					kernels.Add(trow, trow, lp.Bhh)
 				}
 			}
 			for r, tok := range x {
@@ -314,21 +324,9 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 				cnew = tp.cs[(t+1)*bh : (t+2)*bh]
 				tc := tp.tc[t*bh : (t+1)*bh]
 				for s := range b {
-					row := at[s*gh : (s+1)*gh]
-					ig, fg, gg, og := row[:h], row[h:2*h], row[2*h:3*h], row[3*h:]
-					sigmoidV(ig, ig) // i = σ(·)
-					sigmoidV(fg, fg) // f = σ(·)
-					tanhV(gg, gg)    // g = tanh(·)
-					sigmoidV(og, og) // o = σ(·)
-					cp, cn := cprev[s*h:(s+1)*h], cnew[s*h:(s+1)*h]
-					for j := range h {
-						cn[j] = fg[j]*cp[j] + ig[j]*gg[j] // c = f⊙c₋₁ + i⊙g
-					}
-					tcs, hs := tc[s*h:(s+1)*h], hnew[s*h:(s+1)*h]
-					tanhV(tcs, cn)
-					for j := range h {
-						hs[j] = og[j] * tcs[j] // h = o⊙tanh(c)
-					}
+					// i, f, o = σ(·), g = tanh(·); c = f⊙c₋₁ + i⊙g; h = o⊙tanh(c)
+					u := s * h
+					kernels.LSTMForward(at[s*gh:(s+1)*gh], cprev[u:u+h], cnew[u:u+h], tc[u:u+h], hnew[u:u+h])
 				}
 			case GRU:
 				for s := range b {
@@ -413,49 +411,33 @@ func (e *Engine[F]) LossOver(y []int32, total int) float64 {
 	}
 	sum := 0.0
 	inv := 1 / float64(total)
-	// Rows in blocks: each row less its maximum, the block exponentiated in one
-	// call, then per row the loss m + log Σ − s_y and the gradient
-	// exp(s − m)/Σ/n − onehot/n from the same exponentials.
-	var ms [lossBlock]float64
-	for r0 := 0; r0 < n; r0 += lossBlock {
-		r1 := min(r0+lossBlock, n)
-		ex := e.scratch[:(r1-r0)*v]
-		for r := r0; r < r1; r++ {
-			row := e.logits[r*v : (r+1)*v]
-			m := math.Inf(-1)
-			for _, s := range row {
-				m = max(m, float64(s))
-			}
-			ms[r-r0] = m
-			x := ex[(r-r0)*v : (r-r0+1)*v]
-			for j, s := range row {
-				x[j] = float64(s) - m
-			}
+	// Per row the loss m + log Σ exp(s − m) − s_y, with m the row's largest
+	// logit, and the gradient exp(s − m)/Σ/n − onehot/n from the same
+	// exponentials, written straight into ∂L/∂logits.
+	for r := range n {
+		row := e.logits[r*v : (r+1)*v]
+		x := e.scratch
+		if e.dlogits != nil {
+			x = e.dlogits[r*v : (r+1)*v]
 		}
-		kernels.Exp(ex, ex)
-		for r := r0; r < r1; r++ {
-			x := ex[(r-r0)*v : (r-r0+1)*v]
-			z := 0.0
-			for _, q := range x {
-				z += q
+		m := kernels.Max(row)
+		z := kernels.ExpSum(x, row, m)
+		tgt := y[r]
+		lse := float64(m) + math.Log(z)
+		sum += lse - float64(row[tgt])
+		if e.dlogits != nil {
+			k := F(inv / z)
+			for j := range x {
+				x[j] *= k // softmax / n
 			}
-			tgt := y[r]
-			lse := ms[r-r0] + math.Log(z)
-			sum += lse - float64(e.logits[r*v+int(tgt)])
-			if e.dlogits != nil {
-				d, k := e.dlogits[r*v:(r+1)*v], inv/z
-				for j, q := range x[:len(d)] {
-					d[j] = F(q * k) // softmax / n
-				}
-				d[tgt] -= F(inv) //   − onehot / n
-			}
+			x[tgt] -= F(inv) // − onehot / n
 		}
 	}
 	return sum * inv
 }
 
-// lossBlock is how many rows of logits LossOver exponentiates per call.
-const lossBlock = 32
+// tabBlock is how many tokens at a time Forward moves from W_ih to its table.
+const tabBlock = 16
 
 // LossAt returns −log p(y) at step t of stream b of the last Forward, in nats.
 func (e *Engine[F]) LossAt(t, b int, y int32) float64 {
@@ -465,20 +447,8 @@ func (e *Engine[F]) LossAt(t, b int, y int32) float64 {
 
 // logSumExp is log Σ exp(row), stably, through the engine's scratch row.
 func (e *Engine[F]) logSumExp(row []F) float64 {
-	m := math.Inf(-1)
-	for _, s := range row {
-		m = max(m, float64(s))
-	}
-	ex := e.scratch[:len(row)]
-	for j, s := range row {
-		ex[j] = float64(s) - m
-	}
-	kernels.Exp(ex, ex)
-	sum := 0.0
-	for _, x := range ex {
-		sum += x
-	}
-	return m + math.Log(sum)
+	m := kernels.Max(row)
+	return float64(m) + math.Log(kernels.ExpSum(e.scratch[:len(row)], row, m))
 }
 
 // DLogits is ∂L/∂logits of the last Forward ((T, B, V), a view). Loss fills it;
@@ -516,9 +486,7 @@ func (e *Engine[F]) Backward() {
 		clear(e.dcnext)
 		for t := T - 1; t >= 0; t-- {
 			dh := e.dh
-			for i := range dh {
-				dh[i] = dH[t*bh+i] + e.dhnext[i] // from above + from the next step
-			}
+			kernels.Add(dh, dH[t*bh:(t+1)*bh], e.dhnext) // from above + from the next step
 			if e.GradObserve != nil {
 				e.GradObserve(l, t, dh)
 			}
@@ -535,18 +503,10 @@ func (e *Engine[F]) Backward() {
 				cprev := tp.cs[t*bh : (t+1)*bh]
 				tc := tp.tc[t*bh : (t+1)*bh]
 				for s := range b {
-					row, drow := at[s*gh:(s+1)*gh], dat[s*gh:(s+1)*gh]
-					for j := range h {
-						k := s*h + j
-						i, f, gg, o := row[j], row[h+j], row[2*h+j], row[3*h+j]
-						do := dh[k] * tc[k]                         // h = o⊙tanh(c)
-						dc := e.dcnext[k] + dh[k]*o*(1-tc[k]*tc[k]) //   and c₊₁ = f₊₁⊙c + …
-						drow[j] = dc * gg * i * (1 - i)             // c = f⊙c₋₁ + i⊙g: di, σ'
-						drow[h+j] = dc * cprev[k] * f * (1 - f)     // df, σ'
-						drow[2*h+j] = dc * i * (1 - gg*gg)          // dg, tanh'
-						drow[3*h+j] = do * o * (1 - o)              // do, σ'
-						e.dcnext[k] = dc * f                        // dc₋₁ = dc⊙f
-					}
+					// through h = o⊙tanh(c) and c = f⊙c₋₁ + i⊙g to the gates'
+					// pre-activations, and dc₋₁ = dc⊙f
+					u := s * h
+					kernels.LSTMBackward(at[s*gh:(s+1)*gh], dat[s*gh:(s+1)*gh], tc[u:u+h], cprev[u:u+h], dh[u:u+h], e.dcnext[u:u+h])
 				}
 				gemmNN(b, h, gh, dat, gh, lp.Whh.Data, h, 0, e.dhnext, h) // dh₋₁ = W_hhᵀ·da
 			case GRU:
@@ -578,11 +538,25 @@ func (e *Engine[F]) Backward() {
 		addRows(lg.Bhh, dAh, n)
 		addRows(lg.Bih, dA, n)
 		if l == 0 {
-			wih := lg.Wih.Data
+			// dW_ih[:, x] += da: summed per token in a contiguous row first,
+			// then added to the token's column.
+			sums, seen := e.inGrad, e.seen
+			clear(seen)
 			for r, tok := range e.x[:n] {
-				row := dA[r*gh : (r+1)*gh]
-				for j, d := range row {
-					wih[j*v+int(tok)] += d // dW_ih[:, x] += da
+				row, sum := dA[r*gh:(r+1)*gh], sums[int(tok)*gh:(int(tok)+1)*gh]
+				if !seen[tok] {
+					seen[tok] = true
+					copy(sum, row)
+				} else {
+					kernels.Add(sum, sum, row)
+				}
+			}
+			wih := lg.Wih.Data
+			for tok, ok := range seen {
+				if ok {
+					for j, d := range sums[tok*gh : (tok+1)*gh] {
+						wih[j*v+tok] += d
+					}
 				}
 			}
 		} else {
@@ -593,13 +567,10 @@ func (e *Engine[F]) Backward() {
 	}
 }
 
-// addRows adds the n rows of m (each len(dst) wide) to dst.
+// addRows adds the n rows of m (each len(dst) wide) to dst, one after another.
 func addRows[F Float](dst, m []F, n int) {
 	w := len(dst)
 	for r := range n {
-		row := m[r*w : (r+1)*w]
-		for j, x := range row {
-			dst[j] += x
-		}
+		kernels.Add(dst, dst, m[r*w:(r+1)*w])
 	}
 }

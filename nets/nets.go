@@ -7,7 +7,7 @@ import (
 
 // Float is the element type the engine computes in. Weights are kept in float64
 // (checkpoints, optimisers); a float32 engine computes with a converted copy.
-type Float interface{ ~float32 | ~float64 }
+type Float interface{ float32 | float64 }
 
 // Cell is the recurrent cell kind.
 type Cell uint8

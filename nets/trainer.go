@@ -5,6 +5,8 @@ import (
 	"math"
 	"runtime"
 	"slices"
+
+	"github.com/rnnscope/rnnscope/nets/kernels"
 )
 
 // Stream supplies one batch row's tokens. Read always fills dst: a corpus wraps
@@ -303,9 +305,7 @@ func (tr *Trainer) step64() float64 {
 // float32 shards, and brings the gradient (added in a fixed order, in float64)
 // and the state back.
 func (tr *Trainer) step32() float64 {
-	for i, v := range tr.P.Mem {
-		tr.p32.Mem[i] = float32(v)
-	}
+	kernels.Narrow(tr.p32.Mem, tr.P.Mem)
 	h := tr.Config.Hidden
 	for k := range tr.shards2 {
 		sh := &tr.shards2[k]
@@ -327,9 +327,7 @@ func (tr *Trainer) step32() float64 {
 		sh := &tr.shards2[k]
 		g := sh.g.Mem
 		if k == 0 {
-			for i := range tr.G.Mem {
-				tr.G.Mem[i] = float64(g[i])
-			}
+			kernels.Widen(tr.G.Mem, g)
 		} else {
 			for i := range tr.G.Mem {
 				tr.G.Mem[i] += float64(g[i])
