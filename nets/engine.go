@@ -115,7 +115,7 @@ type Engine[F Float] struct {
 	dhnext   []F    // (B, H): ∂L/∂h₋₁ flowing to the previous step
 	dcnext   []F    // (B, H): ∂L/∂c₋₁, LSTM
 	scratch  []F    // (V): exponentials of a row of logits
-	inTab    []F    // (V, G·H): layer 0's input columns with biases, per token
+	inTab    []F    // (V, G·H): layer 0's input columns with biases, per token, rows tabStride(G·H) apart
 	inGrad   []F    // (V, G·H): layer 0's ∂L/∂(input columns), summed per token
 	seen     []bool // (V): the tokens of the last chunk, for inGrad
 	override *Override
@@ -141,7 +141,7 @@ func NewEngine[F Float](cfg Config, p, g *Params[F], maxT, b int) *Engine[F] {
 		scratch: make([]F, v),
 	}
 	if maxT*b >= v {
-		e.inTab = make([]F, v*gh)
+		e.inTab = make([]F, v*tabStride(gh))
 	}
 	for l := range e.tape {
 		tp := &e.tape[l]
@@ -262,7 +262,7 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 			// Enough rows to pay for a table: column tok of W_ih with the
 			// biases already added (in the same order, so the same bits), one
 			// contiguous row per token.
-			tab := e.inTab
+			tab, ts := e.inTab, tabStride(gh)
 			wih := lp.Wih.Data
 			// W_ih is (G·H, V): a block of tabBlock tokens at a time, so
 			// that each row of W_ih is read contiguously and the block's
@@ -271,18 +271,18 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 				t1 := min(t0+tabBlock, v)
 				for j, bi := range lp.Bih {
 					for tok, w := range wih[j*v+t0 : j*v+t1] {
-						tab[(t0+tok)*gh+j] = w + bi
+						tab[(t0+tok)*ts+j] = w + bi
 					}
 				}
 			}
 			if e.cfg.Cell != GRU {
 				for tok := range v {
-					trow := tab[tok*gh : (tok+1)*gh]
+					trow := tab[tok*ts : tok*ts+gh]
 					kernels.Add(trow, trow, lp.Bhh)
 				}
 			}
 			for r, tok := range x {
-				copy(a[r*gh:(r+1)*gh], tab[int(tok)*gh:])
+				copy(a[r*gh:(r+1)*gh], tab[int(tok)*ts:])
 			}
 		} else if l == 0 {
 			wih := lp.Wih.Data
@@ -438,6 +438,11 @@ func (e *Engine[F]) LossOver(y []int32, total int) float64 {
 
 // tabBlock is how many tokens at a time Forward moves from W_ih to its table.
 const tabBlock = 16
+
+// tabStride is the distance between rows of the input table: a row of G·H
+// plus a cache line or two, so that the tabBlock rows written together do not
+// fall into one cache set (G·H = 512 float64s is 4 KiB).
+func tabStride(gh int) int { return gh + 16 }
 
 // LossAt returns −log p(y) at step t of stream b of the last Forward, in nats.
 func (e *Engine[F]) LossAt(t, b int, y int32) float64 {
