@@ -220,13 +220,17 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 		reps[f] = lr
 	}
 	var so sorter
+	coded := make([][]uint8, len(feats))
 	for _, u := range visit {
 		srt := so.sort(series[u])
 		for _, f := range ranks[u] {
 			i := slices.IndexFunc(reps[f].Top, func(s UnitScore) bool { return s.Flat == u })
 			s := &reps[f].Top[i]
 			ft := feats[f]
-			so.rankStats(s, srt, ft.Values)
+			if coded[f] == nil {
+				coded[f] = encode(ft.Values)
+			}
+			so.rankStats(s, srt, coded[f])
 			if ft.Name == "quote" {
 				if paren, ok := all["paren"]; ok {
 					s.ParenAUC = subsetAUC(srt, ft.Values, paren.Values, s.Higher)
@@ -324,18 +328,11 @@ func correlations(rec *Recording, series [][]float64, feats []corpora.Feature) [
 	if len(full) == 0 {
 		return R
 	}
-	// Σx and Σx² of every unit, Σy and Σy² of every label.
-	sx, sxx := make([]float64, U), make([]float64, U)
-	for u, x := range series {
-		var s, ss float64
-		for _, v := range x {
-			s += v
-			ss += v * v
-		}
-		sx[u], sxx[u] = s, ss
-	}
-	Y := make([]float64, len(full)*T)
-	sy, syy := make([]float64, len(full)), make([]float64, len(full))
+	// Σy and Σy² of every label; Y holds the labels and, last, a row of ones,
+	// whose product with a unit is its Σx.
+	F := len(full)
+	Y := make([]float64, (F+1)*T)
+	sy, syy := make([]float64, F), make([]float64, F)
 	for i, f := range full {
 		copy(Y[i*T:(i+1)*T], feats[f].Values)
 		for _, v := range feats[f].Values {
@@ -343,22 +340,27 @@ func correlations(rec *Recording, series [][]float64, feats []corpora.Feature) [
 			syy[i] += v * v
 		}
 	}
-	// Σxy for each group: (H × T)·(T × F) as A·Yᵀ with both row-major over time.
+	for t := range T {
+		Y[F*T+t] = 1
+	}
+	// Σxy and Σx for each group: (H × T)·(T × (F+1)) as A·Yᵀ with both
+	// row-major over time; Σx² in SumSquares's vector order.
 	h := rec.Config.Hidden
-	sxy := make([]float64, h*len(full))
+	sxy := make([]float64, h*(F+1))
 	n := float64(T)
 	for g, grp := range rec.Groups {
-		kernels.GemmNT(h, len(full), T, grp.Acts, T, Y, T, 0, sxy, len(full))
+		kernels.GemmNT(h, F+1, T, grp.Acts, T, Y, T, 0, sxy, F+1)
 		for j := range h {
 			u := g*h + j
-			vx := n*sxx[u] - sx[u]*sx[u]
+			sx := sxy[j*(F+1)+F]
+			vx := n*kernels.SumSquares(series[u][:T]) - sx*sx
 			for i, f := range full {
 				vy := n*syy[i] - sy[i]*sy[i]
 				if vx <= 0 || vy <= 0 {
 					R[f][u] = math.NaN()
 					continue
 				}
-				R[f][u] = (n*sxy[j*len(full)+i] - sx[u]*sy[i]) / math.Sqrt(vx*vy)
+				R[f][u] = (n*sxy[j*(F+1)+i] - sx*sy[i]) / math.Sqrt(vx*vy)
 			}
 		}
 	}
@@ -412,6 +414,7 @@ type sorter struct {
 	keys, tmp []uint64
 	a, b      []ranked
 	groups    []tieGroup
+	count     [3][1<<narrowBits + 1]int32
 }
 
 // sort is sortedOf into the sorter's buffer: valid until the next call.
@@ -423,46 +426,8 @@ func (so *sorter) sort(x []float64) []ranked {
 	}
 	a := so.a[:n]
 	keys, tmp := so.keys[:n], so.tmp[:n]
-	narrow := true
-	for _, v := range x {
-		if float64(float32(v)) != v {
-			narrow = false
-			break
-		}
-	}
-	if narrow {
-		// One 64-bit word per step: the order-preserving key above, the step
-		// below; three stable passes over the key's bits carry the step along.
-		for t, v := range x {
-			k := math.Float32bits(float32(v))
-			if k>>31 == 1 {
-				k = ^k // negative: reverse their order
-			} else {
-				k |= 1 << 31
-			}
-			keys[t] = uint64(k)<<32 | uint64(t)
-		}
-		const bits = 11
-		var count [1<<bits + 1]int
-		for shift := 32; shift < 64; shift += bits {
-			count = [1<<bits + 1]int{}
-			for _, k := range keys {
-				count[(k>>shift)&(1<<bits-1)+1]++
-			}
-			if count[(keys[0]>>shift)&(1<<bits-1)+1] == n {
-				continue
-			}
-			for i := 1; i < len(count); i++ {
-				count[i] += count[i-1]
-			}
-			for _, k := range keys {
-				d := (k >> shift) & (1<<bits - 1)
-				tmp[count[d]] = k
-				count[d]++
-			}
-			keys, tmp = tmp, keys
-		}
-		for i, k := range keys {
+	if sorted, ok := so.narrow(x, keys, tmp); ok {
+		for i, k := range sorted {
 			t := int32(uint32(k))
 			a[i] = ranked{x[t], t}
 		}
@@ -503,6 +468,54 @@ func (so *sorter) sort(x []float64) []ranked {
 	return a
 }
 
+// narrowBits is the digit width of the 32-bit sort: three passes.
+const narrowBits = 11
+
+// narrow sorts series that are exactly float32 values, as recordings are: one
+// 64-bit word per step, the order-preserving key above and the step below, and
+// three stable passes over the key's digits carry the step along, their counts
+// all taken in the pass that builds the keys. It returns the sorted words (in
+// keys or tmp), or false, having sorted nothing, if a value is not a float32.
+func (so *sorter) narrow(x []float64, keys, tmp []uint64) ([]uint64, bool) {
+	const mask = 1<<narrowBits - 1
+	count := &so.count
+	*count = [3][1<<narrowBits + 1]int32{}
+	for t, v := range x {
+		f := float32(v)
+		if float64(f) != v {
+			return nil, false
+		}
+		k := math.Float32bits(f)
+		if k>>31 == 1 {
+			k = ^k // negative: reverse their order
+		} else {
+			k |= 1 << 31
+		}
+		keys[t] = uint64(k)<<32 | uint64(t)
+		count[0][k&mask+1]++
+		count[1][(k>>narrowBits)&mask+1]++
+		count[2][(k>>(2*narrowBits))&mask+1]++
+	}
+	n := int32(len(x))
+	for p := range count {
+		shift := 32 + p*narrowBits
+		c := &count[p]
+		if c[(keys[0]>>shift)&mask+1] == n {
+			continue // every key has the same digit here
+		}
+		for i := 1; i < len(c); i++ {
+			c[i] += c[i-1]
+		}
+		for _, k := range keys {
+			d := (k >> shift) & mask
+			tmp[c[d]] = k
+			c[d]++
+		}
+		keys, tmp = tmp, keys
+	}
+	return keys, true
+}
+
 // aucOf is P(x_inside > x_outside) + ½P(=) over the steps where keep is not NaN
 // and (when given) where within is 1: the Mann–Whitney statistic with tied values
 // sharing their mean rank.
@@ -539,7 +552,21 @@ func aucOf(s []ranked, y, within []float64) float64 {
 // sweep over the groups.
 func rankStats(s *UnitScore, srt []ranked, y []float64) {
 	var so sorter
-	so.rankStats(s, srt, y)
+	so.rankStats(s, srt, encode(y))
+}
+
+// encode codes a binary label for rankStats: 1 inside, 2 outside, 0 undefined.
+func encode(y []float64) []uint8 {
+	lab := make([]uint8, len(y))
+	for t, v := range y {
+		switch v {
+		case 1:
+			lab[t] = 1
+		case 0:
+			lab[t] = 2
+		}
+	}
+	return lab
 }
 
 // tieGroup is a run of equal values in a sorted series.
@@ -548,8 +575,8 @@ type tieGroup struct {
 	gp, gn float64 // inside and outside steps with this value
 }
 
-// rankStats is rankStats with the sorter's buffers.
-func (so *sorter) rankStats(s *UnitScore, srt []ranked, y []float64) {
+// rankStats is rankStats with the sorter's buffers and the label encoded.
+func (so *sorter) rankStats(s *UnitScore, srt []ranked, lab []uint8) {
 	groups := so.groups[:0]
 	defer func() { so.groups = groups }()
 	var pos, neg float64 // label counts
@@ -558,14 +585,13 @@ func (so *sorter) rankStats(s *UnitScore, srt []ranked, y []float64) {
 	for i := 0; i < len(srt); {
 		g := tieGroup{v: srt[i].v}
 		j := i
+		var gp, gn int
 		for ; j < len(srt) && srt[j].v == g.v; j++ {
-			switch y[srt[j].t] {
-			case 1:
-				g.gp++
-			case 0:
-				g.gn++
-			}
+			l := lab[srt[j].t]
+			gp += int(l & 1)
+			gn += int(l >> 1)
 		}
+		g.gp, g.gn = float64(gp), float64(gn)
 		if g.v > 0 {
 			posAbove, negAbove = posAbove+g.gp, negAbove+g.gn
 		} else if g.v < 0 {

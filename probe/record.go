@@ -128,11 +128,14 @@ type passRecorder[F nets.Float] struct {
 	p     *nets.Params[F] // nil: the caller's float64 weights, read directly
 	eng   [2]*nets.Engine[F]
 	st    *nets.State[F]
-	probs []float64
+	ex    []F       // one row's exponentials
+	probs []float64 // the same, in float64
+	tbuf  []float64 // a block of the tape in float64, for transpose
 }
 
 func newPassRecorder[F nets.Float](cfg nets.Config, p *nets.Params[F], own bool) *passRecorder[F] {
-	pr := &passRecorder[F]{cfg: cfg, st: nets.NewState[F](cfg, 1), probs: make([]float64, recordChunk*cfg.Vocab)}
+	pr := &passRecorder[F]{cfg: cfg, st: nets.NewState[F](cfg, 1),
+		ex: make([]F, cfg.Vocab), probs: make([]float64, cfg.Vocab), tbuf: make([]float64, transposeBlock*cfg.Hidden)}
 	if own {
 		pr.p = p
 	}
@@ -175,8 +178,11 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 		panic(fmt.Sprintf("probe: Record of %d ids, %d characters, warm-up %d", len(ids), len(text), warmup))
 	}
 	if pr.p != nil {
-		for i, v := range p.Mem {
-			pr.p.Mem[i] = F(v)
+		switch d := any(pr.p.Mem).(type) {
+		case []float32:
+			kernels.Narrow(d, p.Mem)
+		case []float64:
+			copy(d, p.Mem)
 		}
 	}
 	r := &Recording{Config: cfg, Text: text[warmup:], IDs: ids[warmup:], T: T,
@@ -185,14 +191,20 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 	if cfg.Cell == nets.LSTM {
 		groups *= 2
 	}
-	acts := make([]float64, groups*h*T) // one allocation for every group
 	for l := range cfg.Layers {
-		r.Groups = append(r.Groups, Group{Layer: l, Acts: acts[l*h*T : (l+1)*h*T]})
+		r.Groups = append(r.Groups, Group{Layer: l})
 	}
 	if cfg.Cell == nets.LSTM {
 		for l := range cfg.Layers {
-			k := cfg.Layers + l
-			r.Groups = append(r.Groups, Group{Layer: l, Cell: true, Acts: acts[k*h*T : (k+1)*h*T]})
+			r.Groups = append(r.Groups, Group{Layer: l, Cell: true})
+		}
+	}
+	// allocate makes the series, one allocation for every group (megabytes
+	// to clear: with a second core, that core does it while the first chunk runs).
+	allocate := func() {
+		acts := make([]float64, groups*h*T)
+		for k := range r.Groups {
+			r.Groups[k].Acts = acts[k*h*T : (k+1)*h*T]
 		}
 	}
 	// Saturation counters: index into r.Saturation of each gate block (−1 for
@@ -225,7 +237,6 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 	// time-major tape transposed, block by block, into the unit-major series;
 	// the gate counts; the next-character probabilities. Chunks write disjoint
 	// steps, and only one copyOut runs at a time.
-	probs := pr.probs
 	copyOut := func(e *nets.Engine[F], base int, x []int32) {
 		from0 := max(warmup-base, 0) // steps from0… of this chunk are scored, at recording steps t0…
 		if from0 >= len(x) {
@@ -234,37 +245,22 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 		t0, n := base+from0-warmup, len(x)-from0
 		for l := range cfg.Layers {
 			th, tc, tg := e.Tape(l)
-			transpose(r.Groups[l].Acts, T, t0, th[from0*h:], n, h)
+			transpose(r.Groups[l].Acts, T, t0, th[from0*h:], n, h, pr.tbuf)
 			if tc != nil {
-				transpose(r.Groups[cfg.Layers+l].Acts, T, t0, tc[from0*h:], n, h)
+				transpose(r.Groups[cfg.Layers+l].Acts, T, t0, tc[from0*h:], n, h, pr.tbuf)
 			}
 			if perLayer > 0 {
 				sat := r.Saturation[l*perLayer : (l+1)*perLayer]
 				countSaturation(sat, satOf, tg[from0*gh:(from0+n)*gh], h)
 			}
 		}
-		// The scores less each row's maximum, exponentiated in one call.
-		V := cfg.Vocab
-		ex := probs[:n*V]
-		for k := from0; k < len(x); k++ {
-			row := e.Logits(k, 0)
-			m := row[0]
-			for _, v := range row {
-				m = max(m, v)
-			}
-			d := ex[(k-from0)*V : (k-from0+1)*V]
-			for i, v := range row {
-				d[i] = float64(v - m)
-			}
-		}
-		kernels.Exp(ex, ex)
+		// Each row's exponentials less its maximum, and their sum.
+		d := pr.probs
 		for k := from0; k < len(x); k++ {
 			t := base + k - warmup
-			d := ex[(k-from0)*V : (k-from0+1)*V]
-			sum := 0.0
-			for _, v := range d {
-				sum += v
-			}
+			row := e.Logits(k, 0)
+			sum := kernels.ExpSum(pr.ex, row, kernels.Max(row))
+			widen(d, pr.ex)
 			r.Top[t] = topK(d, sum, vocab)
 			if g := base + k + 1; g < len(ids) {
 				r.Loss[t] = math.Log(sum) - math.Log(d[ids[g]])
@@ -288,11 +284,15 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 			free[i] <- struct{}{}
 		}
 		wg.Go(func() {
+			allocate()
 			for c := range jobs {
 				copyOut(pr.eng[c.e], c.base, c.x)
 				free[c.e] <- struct{}{}
 			}
 		})
+	}
+	if jobs == nil {
+		allocate()
 	}
 	for k, base := 0, 0; base < len(ids); k, base = k+1, base+recordChunk {
 		x := ids[base:min(base+recordChunk, len(ids))]
@@ -364,12 +364,15 @@ func countSaturation[F nets.Float](sat []Saturation, satOf []int, acts []F, h in
 }
 
 // transpose writes the n×w row-major src into the unit-major dst (w rows of
-// stride T) at columns t0…t0+n−1, in blocks that stay in cache.
-func transpose[F nets.Float](dst []float64, T, t0 int, src []F, n, w int) {
-	const bt = 64 // steps per block: 64 rows of src stay in L1 while 8 units are read out of them
+// stride T) at columns t0…t0+n−1, in blocks of transposeBlock steps that stay
+// in cache, each first widened to float64 in buf (transposeBlock·w long), so
+// that the transposition itself only moves.
+func transpose[F nets.Float](dst []float64, T, t0 int, src []F, n, w int, buf []float64) {
 	src = src[:n*w]
-	for i0 := 0; i0 < n; i0 += bt {
-		i1 := min(i0+bt, n)
+	for i0 := 0; i0 < n; i0 += transposeBlock {
+		i1 := min(i0+transposeBlock, n)
+		blk := buf[:(i1-i0)*w]
+		widen(blk, src[i0*w:i1*w])
 		j := 0
 		for ; j+8 <= w; j += 8 {
 			d0 := dst[j*T+t0+i0 : j*T+t0+i1]
@@ -381,17 +384,31 @@ func transpose[F nets.Float](dst []float64, T, t0 int, src []F, n, w int) {
 			d6 := dst[(j+6)*T+t0+i0 : (j+6)*T+t0+i1][:len(d0)]
 			d7 := dst[(j+7)*T+t0+i0 : (j+7)*T+t0+i1][:len(d0)]
 			for i := range d0 {
-				r := src[(i0+i)*w+j:][:8]
-				d0[i], d1[i], d2[i], d3[i] = float64(r[0]), float64(r[1]), float64(r[2]), float64(r[3])
-				d4[i], d5[i], d6[i], d7[i] = float64(r[4]), float64(r[5]), float64(r[6]), float64(r[7])
+				r := blk[i*w+j:][:8]
+				d0[i], d1[i], d2[i], d3[i] = r[0], r[1], r[2], r[3]
+				d4[i], d5[i], d6[i], d7[i] = r[4], r[5], r[6], r[7]
 			}
 		}
 		for ; j < w; j++ {
 			row := dst[j*T+t0+i0 : j*T+t0+i1]
 			for i := range row {
-				row[i] = float64(src[(i0+i)*w+j])
+				row[i] = blk[i*w+j]
 			}
 		}
+	}
+}
+
+// transposeBlock is how many steps transpose moves at a time: 32 rows of 128
+// units in float64 are 32 KiB, inside L1 while 8 units are read out of them.
+const transposeBlock = 32
+
+// widen copies src into dst (as long) in float64.
+func widen[F nets.Float](dst []float64, src []F) {
+	switch s := any(src).(type) {
+	case []float32:
+		kernels.Widen(dst[:len(s)], s)
+	case []float64:
+		copy(dst, s)
 	}
 }
 
