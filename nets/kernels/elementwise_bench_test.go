@@ -11,7 +11,7 @@ import (
 // 512 (LSTM-128's four gates) and 8192 (a batch), each implementation against
 // the plain math loop it replaces ("math", which is also the pure-Go one).
 //
-//	go test ./nets/kernels -run '^$' -bench 'Exp|Sigmoid|Tanh|Adam|SumSquares' -count 5 | benchstat -col /impl -
+//	go test ./nets/kernels -run '^$' -bench 'Exp|Sigmoid|Tanh|Adam|SumSquares|LSTM|SoftmaxRow' -count 5 | benchstat -col /impl -
 
 var ewSizes = []int{128, 512, 8192}
 
@@ -127,4 +127,57 @@ func benchSumSquares[F float](b *testing.B) {
 func BenchmarkSumSquares(b *testing.B) {
 	b.Run("f64", benchSumSquares[float64])
 	b.Run("f32", benchSumSquares[float32])
+}
+
+func benchLSTM[F float](b *testing.B) {
+	const h = 128 // one stream of LSTM-128
+	pre, cprev := gates[F](4*h), gates[F](h)
+	act := make([]F, 4*h)
+	cnew, tc, hnew, dgates, dh, dc := make([]F, h), make([]F, h), make([]F, h), make([]F, 4*h), gates[F](h), gates[F](h)
+	for _, im := range available() {
+		fused, _ := lstmFwdOf[F](im)
+		back := lstmBackOf[F](im)
+		b.Run("forward/impl="+im.name, func(b *testing.B) {
+			for b.Loop() {
+				copy(act, pre)
+				fused(act, cprev, cnew, tc, hnew)
+			}
+			reportElems(b, h)
+		})
+		b.Run("backward/impl="+im.name, func(b *testing.B) {
+			for b.Loop() {
+				back(act, dgates, tc, cprev, dh, dc)
+			}
+			reportElems(b, h)
+		})
+	}
+}
+
+// BenchmarkLSTM measures one stream's LSTM gate arithmetic, forward (σ, tanh,
+// c and h) and backward, per unit, against the pure-Go loops ("go").
+func BenchmarkLSTM(b *testing.B) {
+	b.Run("f64", benchLSTM[float64])
+	b.Run("f32", benchLSTM[float32])
+}
+
+func benchExpSum[F float](b *testing.B) {
+	const v = 200 // a row of logits, spread like a trained network's
+	row, dst := gates[F](v), make([]F, v)
+	for _, im := range available() {
+		expSum, _ := expSumOfImpl[F](im)
+		largest := maxOfImpl[F](im)
+		b.Run("impl="+im.name, func(b *testing.B) {
+			for b.Loop() {
+				expSum(dst, row, largest(row))
+			}
+			reportElems(b, v)
+		})
+	}
+}
+
+// BenchmarkSoftmaxRow measures Max and ExpSum over a row of 200 logits, the
+// loss's work per character.
+func BenchmarkSoftmaxRow(b *testing.B) {
+	b.Run("f64", benchExpSum[float64])
+	b.Run("f32", benchExpSum[float32])
 }
