@@ -1,7 +1,8 @@
 // Package kernels computes the three dense matrix products of recurrent-network
-// training and its element-wise hot spots (gate nonlinearities, the Adam step,
-// the gradient's sum of squares), single-threaded, in float64 and float32; it
-// does nothing else (no threads, no other BLAS routines, no allocation).
+// training and its element-wise hot spots (gate nonlinearities, the LSTM's gate
+// arithmetic, the softmax, the Adam step, the gradient's sum of squares),
+// single-threaded, in float64 and float32; it does nothing else (no threads, no
+// other BLAS routines, no allocation).
 //
 // All matrices are row-major with explicit row strides (lda, ldb, ldc ≥ the row
 // width). β = 0 overwrites C without reading it, as in BLAS, so NaN in C does not
