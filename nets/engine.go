@@ -519,21 +519,11 @@ func (e *Engine[F]) Backward() {
 				ghn := tp.ghn[t*bh : (t+1)*bh]
 				daht := dAh[t*b*gh : (t+1)*b*gh]
 				for s := range b {
-					row, drow, dhrow := at[s*gh:(s+1)*gh], dat[s*gh:(s+1)*gh], daht[s*gh:(s+1)*gh]
-					for j := range h {
-						k := s*h + j
-						r, z, nn := row[j], row[h+j], row[2*h+j]
-						dn := dh[k] * (1 - z)         // h = (1−z)⊙n + z⊙h₋₁
-						dz := dh[k] * (hprev[k] - nn) //
-						e.dhnext[k] = dh[k] * z       // the direct path to h₋₁
-						dnp := dn * (1 - nn*nn)       // tanh'
-						dr := dnp * ghn[k]            // n's r⊙(W_hn h + b_hn)
-						drow[j] = dr * r * (1 - r)    // σ'
-						drow[h+j] = dz * z * (1 - z)  // σ'
-						drow[2*h+j] = dnp             // input side of n
-						dhrow[j], dhrow[h+j] = drow[j], drow[h+j]
-						dhrow[2*h+j] = dnp * r // hidden side of n
-					}
+					// through h = (1−z)⊙n + z⊙h₋₁, n's tanh and r⊙(W_hn h + b_hn)
+					// to both sides' sums, and the direct path to h₋₁
+					u := s * h
+					kernels.GRUBackward(at[s*gh:(s+1)*gh], dat[s*gh:(s+1)*gh], daht[s*gh:(s+1)*gh],
+						ghn[u:u+h], hprev[u:u+h], dh[u:u+h], e.dhnext[u:u+h])
 				}
 				gemmNN(b, h, gh, daht, gh, lp.Whh.Data, h, 1, e.dhnext, h) // dh₋₁ += W_hhᵀ·da_h
 			}

@@ -9,6 +9,8 @@ type cellFuncs struct {
 	lstmFwd32  func(gates, cprev, cnew, tc, hnew []float32)
 	lstmBack64 func(gates, dgates, tc, cprev, dh, dc []float64)
 	lstmBack32 func(gates, dgates, tc, cprev, dh, dc []float32)
+	gruBack64  func(gates, dgates, dhgates, ghn, hprev, dh, dhprev []float64)
+	gruBack32  func(gates, dgates, dhgates, ghn, hprev, dh, dhprev []float32)
 	max64      func(x []float64) float64
 	max32      func(x []float32) float32
 	expSum64   func(dst, src []float64, shift float64) float64
@@ -137,5 +139,36 @@ func LSTMBackward[F Float](gates, dgates, tc, cprev, dh, dc []F) {
 		active.cell.lstmBack64(g, any(dgates).([]float64), any(tc).([]float64), any(cprev).([]float64), any(dh).([]float64), any(dc).([]float64))
 	case []float32:
 		active.cell.lstmBack32(g, any(dgates).([]float32), any(tc).([]float32), any(cprev).([]float32), any(dh).([]float32), any(dc).([]float32))
+	}
+}
+
+// GRUBackward is the element-wise part of one GRU step's backward pass for one
+// stream of H = len(dh) units. From the activations gates = [r z n] of the step,
+// ghn = W_hn·h₋₁ + b_hn, the previous state hprev and ∂L/∂h in dh, it writes
+// ∂L/∂(input-side pre-activations) to dgates, ∂L/∂(hidden-side sums) to
+// dhgates, and the direct part of ∂L/∂h₋₁ to dhprev:
+//
+//	dn = dh·(1 − z);  dz = dh·(hprev − n);  dhprev = dh·z;  dnp = dn·(1 − n·n)
+//	dr = ((dnp·ghn)·r)·(1 − r);  dz' = (dz·z)·(1 − z)
+//	dgates = [dr dz' dnp];  dhgates = [dr dz' dnp·r]
+//
+// every operation rounded on its own, in that order: the same bits in every
+// implementation. It panics unless the gate slices have 3H elements and the
+// others H.
+func GRUBackward[F Float](gates, dgates, dhgates, ghn, hprev, dh, dhprev []F) {
+	h := len(dh)
+	if len(gates) != 3*h || len(dgates) != 3*h || len(dhgates) != 3*h || len(ghn) != h || len(hprev) != h || len(dhprev) != h {
+		panic("kernels: GRUBackward: lengths do not match")
+	}
+	if h == 0 {
+		return
+	}
+	switch g := any(gates).(type) {
+	case []float64:
+		active.cell.gruBack64(g, any(dgates).([]float64), any(dhgates).([]float64), any(ghn).([]float64),
+			any(hprev).([]float64), any(dh).([]float64), any(dhprev).([]float64))
+	case []float32:
+		active.cell.gruBack32(g, any(dgates).([]float32), any(dhgates).([]float32), any(ghn).([]float32),
+			any(hprev).([]float32), any(dh).([]float32), any(dhprev).([]float32))
 	}
 }

@@ -11,6 +11,7 @@ func cellGo() cellFuncs {
 		add64: addGo[float64], add32: addGo[float32],
 		lstmFwd64: lstmFwdWith(sigmoidGo, tanhGo), lstmFwd32: lstmFwdWith(sigmoid32Go, tanh32Go),
 		lstmBack64: lstmBackGo[float64], lstmBack32: lstmBackGo[float32],
+		gruBack64: gruBackGo[float64], gruBack32: gruBackGo[float32],
 		narrow: narrowGo, widen: widenGo,
 		max64: maxGo[float64], max32: maxGo[float32],
 		expSum64: expSumWith(expGo), expSum32: expSumWith(exp32Go),
@@ -72,6 +73,23 @@ func lstmBackGo[F Float](gates, dgates, tc, cprev, dh, dc []F) {
 		dg[j] = F(c*i) * (1 - F(g*g))
 		do[j] = F(dO*o) * (1 - o)
 		dc[j] = c * f
+	}
+}
+
+func gruBackGo[F Float](gates, dgates, dhgates, ghn, hprev, dh, dhprev []F) {
+	h := len(dh)
+	rg, zg, ng := gates[:h], gates[h:2*h], gates[2*h:3*h]
+	dr, dz, dn := dgates[:h], dgates[h:2*h], dgates[2*h:3*h]
+	hr, hz, hn := dhgates[:h], dhgates[h:2*h], dhgates[2*h:3*h]
+	ghn, hprev, dhprev = ghn[:h], hprev[:h], dhprev[:h]
+	for j, d := range dh {
+		r, z, n := rg[j], zg[j], ng[j]
+		dhprev[j] = d * z
+		dnp := F(d*(1-z)) * (1 - F(n*n))
+		dr[j] = F(F(dnp*ghn[j])*r) * (1 - r)
+		dz[j] = F(F(d*(hprev[j]-n))*z) * (1 - z)
+		dn[j] = dnp
+		hr[j], hz[j], hn[j] = dr[j], dz[j], dnp*r
 	}
 }
 

@@ -80,6 +80,7 @@ func cellAvx512() cellFuncs {
 		add64: addAsm(addAvx512F64), add32: addAsm(addAvx512F32),
 		lstmFwd64: lstmFwdAsm(lstmFwdAvx512F64), lstmFwd32: lstmFwdAsm(lstmFwdAvx512F32),
 		lstmBack64: lstmBackAsm(lstmBackAvx512F64), lstmBack32: lstmBackAsm(lstmBackAvx512F32),
+		gruBack64: gruBackAsm(gruBackAvx512F64), gruBack32: gruBackAsm(gruBackAvx512F32),
 		max64: maxAsm(maxOfAvx512F64, 8), max32: maxAsm(maxOfAvx512F32, 16),
 		expSum64: expSumAvx512F64Go, expSum32: expSumAvx512F32Go,
 		narrow: convertAsm(narrowAvx512F64, narrowGo, 8), widen: convertAsm(widenAvx512F64, widenGo, 8),
@@ -91,6 +92,7 @@ func cellAvx2() cellFuncs {
 		add64: addAsm(addAvx2F64), add32: addAsm(addAvx2F32),
 		lstmFwd64: lstmFwdAsm(lstmFwdAvx2F64), lstmFwd32: lstmFwdAsm(lstmFwdAvx2F32),
 		lstmBack64: lstmBackAsm(lstmBackAvx2F64), lstmBack32: lstmBackAsm(lstmBackAvx2F32),
+		gruBack64: gruBackAsm(gruBackAvx2F64), gruBack32: gruBackAsm(gruBackAvx2F32),
 		max64: maxAsm(maxOfAvx2F64, 4), max32: maxAsm(maxOfAvx2F32, 8),
 		expSum64: expSumAvx2F64Go, expSum32: expSumAvx2F32Go,
 		narrow: convertAsm(narrowAvx2F64, narrowGo, 4), widen: convertAsm(widenAvx2F64, widenGo, 4),
@@ -110,6 +112,12 @@ func lstmFwdAsm[F Float](k func(gates, cp, cn, tc, hn *F, h int)) func(gates, cp
 func lstmBackAsm[F Float](k func(gates, dgates, tc, cp, dh, dc *F, h int)) func(gates, dgates, tc, cprev, dh, dc []F) {
 	return func(gates, dgates, tc, cprev, dh, dc []F) {
 		k(&gates[0], &dgates[0], &tc[0], &cprev[0], &dh[0], &dc[0], len(tc))
+	}
+}
+
+func gruBackAsm[F Float](k func(gates, dgates, dhgates, ghn, hp, dh, dhp *F, h int)) func(gates, dgates, dhgates, ghn, hprev, dh, dhprev []F) {
+	return func(gates, dgates, dhgates, ghn, hprev, dh, dhprev []F) {
+		k(&gates[0], &dgates[0], &dhgates[0], &ghn[0], &hprev[0], &dh[0], &dhprev[0], len(dh))
 	}
 }
 

@@ -7605,6 +7605,104 @@ lstmb_done_280:
 	VZEROUPPER
 	RET
 
+// func gruBackAvx512F64(gates *float64, dgates *float64, dhgates *float64, ghn *float64, hp *float64, dh *float64, dhp *float64, h int)
+// Requires: AVX, AVX512F
+TEXT ·gruBackAvx512F64(SB), NOSPLIT, $0-64
+	MOVQ gates+0(FP), AX
+	MOVQ dgates+8(FP), CX
+	MOVQ dhgates+16(FP), DX
+	MOVQ ghn+24(FP), BX
+	MOVQ hp+32(FP), SI
+	MOVQ dh+40(FP), DI
+	MOVQ dhp+48(FP), R8
+	MOVQ h+56(FP), R9
+	MOVQ R9, R10
+	SHLQ $0x03, R10
+	MOVQ R9, R11
+	SHRQ $0x03, R11
+	JZ   grub_tail_281
+
+grub_loop_282:
+	VMOVUPD ew64<>+704(SB), Z0
+	VMOVUPD (AX), Z1
+	VMOVUPD (AX)(R10*1), Z2
+	VMOVUPD (AX)(R10*2), Z3
+	VMOVUPD (DI), Z4
+	VMULPD  Z2, Z4, Z5
+	VMOVUPD Z5, (R8)
+	VSUBPD  Z2, Z0, Z5
+	VMULPD  Z5, Z4, Z6
+	VMULPD  Z3, Z3, Z5
+	VSUBPD  Z5, Z0, Z5
+	VMULPD  Z5, Z6, Z6
+	VMOVUPD Z6, (CX)(R10*2)
+	VMULPD  Z1, Z6, Z5
+	VMOVUPD Z5, (DX)(R10*2)
+	VMOVUPD (BX), Z5
+	VMULPD  Z5, Z6, Z5
+	VMULPD  Z1, Z5, Z5
+	VSUBPD  Z1, Z0, Z1
+	VMULPD  Z1, Z5, Z5
+	VMOVUPD Z5, (CX)
+	VMOVUPD Z5, (DX)
+	VMOVUPD (SI), Z5
+	VSUBPD  Z3, Z5, Z5
+	VMULPD  Z5, Z4, Z5
+	VMULPD  Z2, Z5, Z5
+	VSUBPD  Z2, Z0, Z1
+	VMULPD  Z1, Z5, Z5
+	VMOVUPD Z5, (CX)(R10*1)
+	VMOVUPD Z5, (DX)(R10*1)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DI
+	ADDQ    $0x00000040, R8
+	DECQ    R11
+	JNZ     grub_loop_282
+
+grub_tail_281:
+	ANDQ      $0x00000007, R9
+	JZ        grub_done_283
+	LEAQ      kmask<>+0(SB), R11
+	KMOVW     (R11)(R9*2), K1
+	VMOVUPD   ew64<>+704(SB), Z0
+	VMOVUPD.Z (AX), K1, Z1
+	VMOVUPD.Z (AX)(R10*1), K1, Z2
+	VMOVUPD.Z (AX)(R10*2), K1, Z3
+	VMOVUPD.Z (DI), K1, Z4
+	VMULPD    Z2, Z4, Z5
+	VMOVUPD   Z5, K1, (R8)
+	VSUBPD    Z2, Z0, Z5
+	VMULPD    Z5, Z4, Z6
+	VMULPD    Z3, Z3, Z5
+	VSUBPD    Z5, Z0, Z5
+	VMULPD    Z5, Z6, Z6
+	VMOVUPD   Z6, K1, (CX)(R10*2)
+	VMULPD    Z1, Z6, Z5
+	VMOVUPD   Z5, K1, (DX)(R10*2)
+	VMOVUPD.Z (BX), K1, Z5
+	VMULPD    Z5, Z6, Z5
+	VMULPD    Z1, Z5, Z5
+	VSUBPD    Z1, Z0, Z1
+	VMULPD    Z1, Z5, Z5
+	VMOVUPD   Z5, K1, (CX)
+	VMOVUPD   Z5, K1, (DX)
+	VMOVUPD.Z (SI), K1, Z5
+	VSUBPD    Z3, Z5, Z5
+	VMULPD    Z5, Z4, Z5
+	VMULPD    Z2, Z5, Z5
+	VSUBPD    Z2, Z0, Z1
+	VMULPD    Z1, Z5, Z5
+	VMOVUPD   Z5, K1, (CX)(R10*1)
+	VMOVUPD   Z5, K1, (DX)(R10*1)
+
+grub_done_283:
+	VZEROUPPER
+	RET
+
 // func lstmFwdAvx512F64(gates *float64, cp *float64, cn *float64, tc *float64, hn *float64, h int)
 // Requires: AVX, AVX512F
 TEXT ·lstmFwdAvx512F64(SB), NOSPLIT, $0-48
@@ -7619,9 +7717,9 @@ TEXT ·lstmFwdAvx512F64(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x03, R10
-	JZ   lstmf_tail_281
+	JZ   lstmf_tail_284
 
-lstmf_loop_282:
+lstmf_loop_285:
 	VMOVUPD      (AX), Z0
 	VPXORQ       ew64<>+1088(SB), Z0, Z0
 	VMOVUPD      ew64<>+896(SB), Z5
@@ -7837,11 +7935,11 @@ lstmf_loop_282:
 	ADDQ         $0x00000040, BX
 	ADDQ         $0x00000040, SI
 	DECQ         R10
-	JNZ          lstmf_loop_282
+	JNZ          lstmf_loop_285
 
-lstmf_tail_281:
+lstmf_tail_284:
 	ANDQ         $0x00000007, DI
-	JZ           lstmf_done_283
+	JZ           lstmf_done_286
 	LEAQ         kmask<>+0(SB), R10
 	KMOVW        (R10)(DI*2), K1
 	VMOVUPD.Z    (AX), K1, Z0
@@ -8054,7 +8152,7 @@ lstmf_tail_281:
 	VMULPD       Z4, Z5, Z4
 	VMOVUPD      Z4, K1, (SI)
 
-lstmf_done_283:
+lstmf_done_286:
 	VZEROUPPER
 	RET
 
@@ -8066,15 +8164,15 @@ TEXT ·maxOfAvx512F64(SB), NOSPLIT, $0-24
 	SHRQ    $0x03, CX
 	VMOVUPD (AX), Z0
 	DECQ    CX
-	JZ      max_done_285
+	JZ      max_done_288
 
-max_loop_284:
+max_loop_287:
 	ADDQ   $0x00000040, AX
 	VMAXPD (AX), Z0, Z0
 	DECQ   CX
-	JNZ    max_loop_284
+	JNZ    max_loop_287
 
-max_done_285:
+max_done_288:
 	VEXTRACTF64X4 $0x01, Z0, Y1
 	VMAXPD        Y1, Y0, Y1
 	VEXTRACTF128  $0x01, Y1, X0
@@ -8095,9 +8193,9 @@ TEXT ·expSumAvx512F64(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_286
+	JZ           es_tail_289
 
-es_loop_287:
+es_loop_290:
 	VMOVUPD      (CX), Z3
 	VSUBPD       Z0, Z3, Z3
 	VMOVUPD      ew64<>+896(SB), Z4
@@ -8163,9 +8261,9 @@ es_loop_287:
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000080, CX
 	DECQ         DX
-	JNZ          es_loop_287
+	JNZ          es_loop_290
 
-es_tail_286:
+es_tail_289:
 	MOVQ          tdst+24(FP), AX
 	MOVQ          tsrc+32(FP), CX
 	VMOVUPD       (CX), Z3
@@ -8250,9 +8348,9 @@ TEXT ·addAvx512F32(SB), NOSPLIT, $0-32
 	MOVQ n+24(FP), BX
 	MOVQ BX, SI
 	SHRQ $0x04, SI
-	JZ   add_tail_288
+	JZ   add_tail_291
 
-add_loop_289:
+add_loop_292:
 	VMOVUPS (CX), Z0
 	VMOVUPS (DX), Z1
 	VADDPS  Z1, Z0, Z0
@@ -8261,11 +8359,11 @@ add_loop_289:
 	ADDQ    $0x00000040, CX
 	ADDQ    $0x00000040, DX
 	DECQ    SI
-	JNZ     add_loop_289
+	JNZ     add_loop_292
 
-add_tail_288:
+add_tail_291:
 	ANDQ      $0x0000000f, BX
-	JZ        add_done_290
+	JZ        add_done_293
 	LEAQ      kmask<>+0(SB), SI
 	KMOVW     (SI)(BX*2), K1
 	VMOVUPS.Z (CX), K1, Z0
@@ -8273,7 +8371,7 @@ add_tail_288:
 	VADDPS    Z1, Z0, Z0
 	VMOVUPS   Z0, K1, (AX)
 
-add_done_290:
+add_done_293:
 	VZEROUPPER
 	RET
 
@@ -8292,9 +8390,9 @@ TEXT ·lstmBackAvx512F32(SB), NOSPLIT, $0-56
 	LEAQ (R9)(R9*2), R10
 	MOVQ R8, R11
 	SHRQ $0x04, R11
-	JZ   lstmb_tail_291
+	JZ   lstmb_tail_294
 
-lstmb_loop_292:
+lstmb_loop_295:
 	VMOVUPS ew32<>+576(SB), Z0
 	VMOVUPS (AX), Z1
 	VMOVUPS (AX)(R9*1), Z2
@@ -8338,11 +8436,11 @@ lstmb_loop_292:
 	ADDQ    $0x00000040, SI
 	ADDQ    $0x00000040, DI
 	DECQ    R11
-	JNZ     lstmb_loop_292
+	JNZ     lstmb_loop_295
 
-lstmb_tail_291:
+lstmb_tail_294:
 	ANDQ      $0x0000000f, R8
-	JZ        lstmb_done_293
+	JZ        lstmb_done_296
 	LEAQ      kmask<>+0(SB), R11
 	KMOVW     (R11)(R8*2), K1
 	VMOVUPS   ew32<>+576(SB), Z0
@@ -8382,7 +8480,105 @@ lstmb_tail_291:
 	VMULPS    Z2, Z7, Z7
 	VMOVUPS   Z7, K1, (DI)
 
-lstmb_done_293:
+lstmb_done_296:
+	VZEROUPPER
+	RET
+
+// func gruBackAvx512F32(gates *float32, dgates *float32, dhgates *float32, ghn *float32, hp *float32, dh *float32, dhp *float32, h int)
+// Requires: AVX, AVX512F
+TEXT ·gruBackAvx512F32(SB), NOSPLIT, $0-64
+	MOVQ gates+0(FP), AX
+	MOVQ dgates+8(FP), CX
+	MOVQ dhgates+16(FP), DX
+	MOVQ ghn+24(FP), BX
+	MOVQ hp+32(FP), SI
+	MOVQ dh+40(FP), DI
+	MOVQ dhp+48(FP), R8
+	MOVQ h+56(FP), R9
+	MOVQ R9, R10
+	SHLQ $0x02, R10
+	MOVQ R9, R11
+	SHRQ $0x04, R11
+	JZ   grub_tail_297
+
+grub_loop_298:
+	VMOVUPS ew32<>+576(SB), Z0
+	VMOVUPS (AX), Z1
+	VMOVUPS (AX)(R10*1), Z2
+	VMOVUPS (AX)(R10*2), Z3
+	VMOVUPS (DI), Z4
+	VMULPS  Z2, Z4, Z5
+	VMOVUPS Z5, (R8)
+	VSUBPS  Z2, Z0, Z5
+	VMULPS  Z5, Z4, Z6
+	VMULPS  Z3, Z3, Z5
+	VSUBPS  Z5, Z0, Z5
+	VMULPS  Z5, Z6, Z6
+	VMOVUPS Z6, (CX)(R10*2)
+	VMULPS  Z1, Z6, Z5
+	VMOVUPS Z5, (DX)(R10*2)
+	VMOVUPS (BX), Z5
+	VMULPS  Z5, Z6, Z5
+	VMULPS  Z1, Z5, Z5
+	VSUBPS  Z1, Z0, Z1
+	VMULPS  Z1, Z5, Z5
+	VMOVUPS Z5, (CX)
+	VMOVUPS Z5, (DX)
+	VMOVUPS (SI), Z5
+	VSUBPS  Z3, Z5, Z5
+	VMULPS  Z5, Z4, Z5
+	VMULPS  Z2, Z5, Z5
+	VSUBPS  Z2, Z0, Z1
+	VMULPS  Z1, Z5, Z5
+	VMOVUPS Z5, (CX)(R10*1)
+	VMOVUPS Z5, (DX)(R10*1)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	ADDQ    $0x00000040, BX
+	ADDQ    $0x00000040, SI
+	ADDQ    $0x00000040, DI
+	ADDQ    $0x00000040, R8
+	DECQ    R11
+	JNZ     grub_loop_298
+
+grub_tail_297:
+	ANDQ      $0x0000000f, R9
+	JZ        grub_done_299
+	LEAQ      kmask<>+0(SB), R11
+	KMOVW     (R11)(R9*2), K1
+	VMOVUPS   ew32<>+576(SB), Z0
+	VMOVUPS.Z (AX), K1, Z1
+	VMOVUPS.Z (AX)(R10*1), K1, Z2
+	VMOVUPS.Z (AX)(R10*2), K1, Z3
+	VMOVUPS.Z (DI), K1, Z4
+	VMULPS    Z2, Z4, Z5
+	VMOVUPS   Z5, K1, (R8)
+	VSUBPS    Z2, Z0, Z5
+	VMULPS    Z5, Z4, Z6
+	VMULPS    Z3, Z3, Z5
+	VSUBPS    Z5, Z0, Z5
+	VMULPS    Z5, Z6, Z6
+	VMOVUPS   Z6, K1, (CX)(R10*2)
+	VMULPS    Z1, Z6, Z5
+	VMOVUPS   Z5, K1, (DX)(R10*2)
+	VMOVUPS.Z (BX), K1, Z5
+	VMULPS    Z5, Z6, Z5
+	VMULPS    Z1, Z5, Z5
+	VSUBPS    Z1, Z0, Z1
+	VMULPS    Z1, Z5, Z5
+	VMOVUPS   Z5, K1, (CX)
+	VMOVUPS   Z5, K1, (DX)
+	VMOVUPS.Z (SI), K1, Z5
+	VSUBPS    Z3, Z5, Z5
+	VMULPS    Z5, Z4, Z5
+	VMULPS    Z2, Z5, Z5
+	VSUBPS    Z2, Z0, Z1
+	VMULPS    Z1, Z5, Z5
+	VMOVUPS   Z5, K1, (CX)(R10*1)
+	VMOVUPS   Z5, K1, (DX)(R10*1)
+
+grub_done_299:
 	VZEROUPPER
 	RET
 
@@ -8400,9 +8596,9 @@ TEXT ·lstmFwdAvx512F32(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x04, R10
-	JZ   lstmf_tail_294
+	JZ   lstmf_tail_300
 
-lstmf_loop_295:
+lstmf_loop_301:
 	VMOVUPS      (AX), Z0
 	VPORQ        ew32<>+960(SB), Z0, Z1
 	VMOVUPS      ew32<>+768(SB), Z2
@@ -8642,11 +8838,11 @@ lstmf_loop_295:
 	ADDQ         $0x00000040, BX
 	ADDQ         $0x00000040, SI
 	DECQ         R10
-	JNZ          lstmf_loop_295
+	JNZ          lstmf_loop_301
 
-lstmf_tail_294:
+lstmf_tail_300:
 	ANDQ         $0x0000000f, DI
-	JZ           lstmf_done_296
+	JZ           lstmf_done_302
 	LEAQ         kmask<>+0(SB), R10
 	KMOVW        (R10)(DI*2), K1
 	VMOVUPS.Z    (AX), K1, Z0
@@ -8883,7 +9079,7 @@ lstmf_tail_294:
 	VMULPS       Z12, Z3, Z12
 	VMOVUPS      Z12, K1, (SI)
 
-lstmf_done_296:
+lstmf_done_302:
 	VZEROUPPER
 	RET
 
@@ -8895,15 +9091,15 @@ TEXT ·maxOfAvx512F32(SB), NOSPLIT, $0-20
 	SHRQ    $0x04, CX
 	VMOVUPS (AX), Z0
 	DECQ    CX
-	JZ      max_done_298
+	JZ      max_done_304
 
-max_loop_297:
+max_loop_303:
 	ADDQ   $0x00000040, AX
 	VMAXPS (AX), Z0, Z0
 	DECQ   CX
-	JNZ    max_loop_297
+	JNZ    max_loop_303
 
-max_done_298:
+max_done_304:
 	VEXTRACTF64X4 $0x01, Z0, Y1
 	VMAXPS        Y1, Y0, Y1
 	VEXTRACTF128  $0x01, Y1, X0
@@ -8925,9 +9121,9 @@ TEXT ·expSumAvx512F32(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_299
+	JZ           es_tail_305
 
-es_loop_300:
+es_loop_306:
 	VMOVUPS      (CX), Z2
 	VSUBPS       Z0, Z2, Z2
 	VMOVUPS      ew32<>+768(SB), Z3
@@ -8961,9 +9157,9 @@ es_loop_300:
 	ADDQ         $0x00000040, AX
 	ADDQ         $0x00000040, CX
 	DECQ         DX
-	JNZ          es_loop_300
+	JNZ          es_loop_306
 
-es_tail_299:
+es_tail_305:
 	MOVQ          tdst+24(FP), AX
 	MOVQ          tsrc+32(FP), CX
 	VMOVUPS       (CX), Z2
@@ -9016,18 +9212,18 @@ TEXT ·narrowAvx512F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x03, DX
-	JZ   narrow_done_302
+	JZ   narrow_done_308
 
-narrow_loop_301:
+narrow_loop_307:
 	VMOVUPD   (CX), Z0
 	VCVTPD2PS Z0, Y0
 	VMOVUPS   Y0, (AX)
 	ADDQ      $0x00000040, CX
 	ADDQ      $0x00000020, AX
 	DECQ      DX
-	JNZ       narrow_loop_301
+	JNZ       narrow_loop_307
 
-narrow_done_302:
+narrow_done_308:
 	VZEROUPPER
 	RET
 
@@ -9038,18 +9234,18 @@ TEXT ·widenAvx512F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x03, DX
-	JZ   widen_done_304
+	JZ   widen_done_310
 
-widen_loop_303:
+widen_loop_309:
 	VMOVUPS   (CX), Y0
 	VCVTPS2PD Y0, Z0
 	VMOVUPD   Z0, (AX)
 	ADDQ      $0x00000020, CX
 	ADDQ      $0x00000040, AX
 	DECQ      DX
-	JNZ       widen_loop_303
+	JNZ       widen_loop_309
 
-widen_done_304:
+widen_done_310:
 	VZEROUPPER
 	RET
 
@@ -9062,9 +9258,9 @@ TEXT ·addAvx2F64(SB), NOSPLIT, $0-32
 	MOVQ n+24(FP), BX
 	MOVQ BX, SI
 	SHRQ $0x02, SI
-	JZ   add_tail_305
+	JZ   add_tail_311
 
-add_loop_306:
+add_loop_312:
 	VMOVUPD (CX), Y0
 	VMOVUPD (DX), Y1
 	VADDPD  Y1, Y0, Y0
@@ -9073,11 +9269,11 @@ add_loop_306:
 	ADDQ    $0x00000020, CX
 	ADDQ    $0x00000020, DX
 	DECQ    SI
-	JNZ     add_loop_306
+	JNZ     add_loop_312
 
-add_tail_305:
+add_tail_311:
 	ANDQ       $0x00000003, BX
-	JZ         add_done_307
+	JZ         add_done_313
 	LEAQ       lane64<>+0(SB), SI
 	MOVQ       $0x00000004, DI
 	SUBQ       BX, DI
@@ -9087,7 +9283,7 @@ add_tail_305:
 	VADDPD     Y2, Y1, Y1
 	VMASKMOVPD Y1, Y0, (AX)
 
-add_done_307:
+add_done_313:
 	VZEROUPPER
 	RET
 
@@ -9106,9 +9302,9 @@ TEXT ·lstmBackAvx2F64(SB), NOSPLIT, $0-56
 	LEAQ (R9)(R9*2), R10
 	MOVQ R8, R11
 	SHRQ $0x02, R11
-	JZ   lstmb_tail_308
+	JZ   lstmb_tail_314
 
-lstmb_loop_309:
+lstmb_loop_315:
 	VMOVUPD ew64<>+704(SB), Y0
 	VMOVUPD (AX), Y1
 	VMOVUPD (AX)(R9*1), Y2
@@ -9152,11 +9348,11 @@ lstmb_loop_309:
 	ADDQ    $0x00000020, SI
 	ADDQ    $0x00000020, DI
 	DECQ    R11
-	JNZ     lstmb_loop_309
+	JNZ     lstmb_loop_315
 
-lstmb_tail_308:
+lstmb_tail_314:
 	ANDQ       $0x00000003, R8
-	JZ         lstmb_done_310
+	JZ         lstmb_done_316
 	LEAQ       lane64<>+0(SB), R11
 	MOVQ       $0x00000004, R12
 	SUBQ       R8, R12
@@ -9198,7 +9394,107 @@ lstmb_tail_308:
 	VMULPD     Y3, Y8, Y8
 	VMASKMOVPD Y8, Y0, (DI)
 
-lstmb_done_310:
+lstmb_done_316:
+	VZEROUPPER
+	RET
+
+// func gruBackAvx2F64(gates *float64, dgates *float64, dhgates *float64, ghn *float64, hp *float64, dh *float64, dhp *float64, h int)
+// Requires: AVX
+TEXT ·gruBackAvx2F64(SB), NOSPLIT, $0-64
+	MOVQ gates+0(FP), AX
+	MOVQ dgates+8(FP), CX
+	MOVQ dhgates+16(FP), DX
+	MOVQ ghn+24(FP), BX
+	MOVQ hp+32(FP), SI
+	MOVQ dh+40(FP), DI
+	MOVQ dhp+48(FP), R8
+	MOVQ h+56(FP), R9
+	MOVQ R9, R10
+	SHLQ $0x03, R10
+	MOVQ R9, R11
+	SHRQ $0x02, R11
+	JZ   grub_tail_317
+
+grub_loop_318:
+	VMOVUPD ew64<>+704(SB), Y0
+	VMOVUPD (AX), Y1
+	VMOVUPD (AX)(R10*1), Y2
+	VMOVUPD (AX)(R10*2), Y3
+	VMOVUPD (DI), Y4
+	VMULPD  Y2, Y4, Y5
+	VMOVUPD Y5, (R8)
+	VSUBPD  Y2, Y0, Y5
+	VMULPD  Y5, Y4, Y6
+	VMULPD  Y3, Y3, Y5
+	VSUBPD  Y5, Y0, Y5
+	VMULPD  Y5, Y6, Y6
+	VMOVUPD Y6, (CX)(R10*2)
+	VMULPD  Y1, Y6, Y5
+	VMOVUPD Y5, (DX)(R10*2)
+	VMOVUPD (BX), Y5
+	VMULPD  Y5, Y6, Y5
+	VMULPD  Y1, Y5, Y5
+	VSUBPD  Y1, Y0, Y1
+	VMULPD  Y1, Y5, Y5
+	VMOVUPD Y5, (CX)
+	VMOVUPD Y5, (DX)
+	VMOVUPD (SI), Y5
+	VSUBPD  Y3, Y5, Y5
+	VMULPD  Y5, Y4, Y5
+	VMULPD  Y2, Y5, Y5
+	VSUBPD  Y2, Y0, Y1
+	VMULPD  Y1, Y5, Y5
+	VMOVUPD Y5, (CX)(R10*1)
+	VMOVUPD Y5, (DX)(R10*1)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000020, DX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DI
+	ADDQ    $0x00000020, R8
+	DECQ    R11
+	JNZ     grub_loop_318
+
+grub_tail_317:
+	ANDQ       $0x00000003, R9
+	JZ         grub_done_319
+	LEAQ       lane64<>+0(SB), R11
+	MOVQ       $0x00000004, R12
+	SUBQ       R9, R12
+	VMOVDQU    (R11)(R12*8), Y0
+	VMOVUPD    ew64<>+704(SB), Y1
+	VMASKMOVPD (AX), Y0, Y2
+	VMASKMOVPD (AX)(R10*1), Y0, Y3
+	VMASKMOVPD (AX)(R10*2), Y0, Y4
+	VMASKMOVPD (DI), Y0, Y5
+	VMULPD     Y3, Y5, Y6
+	VMASKMOVPD Y6, Y0, (R8)
+	VSUBPD     Y3, Y1, Y6
+	VMULPD     Y6, Y5, Y7
+	VMULPD     Y4, Y4, Y6
+	VSUBPD     Y6, Y1, Y6
+	VMULPD     Y6, Y7, Y7
+	VMASKMOVPD Y7, Y0, (CX)(R10*2)
+	VMULPD     Y2, Y7, Y6
+	VMASKMOVPD Y6, Y0, (DX)(R10*2)
+	VMASKMOVPD (BX), Y0, Y6
+	VMULPD     Y6, Y7, Y6
+	VMULPD     Y2, Y6, Y6
+	VSUBPD     Y2, Y1, Y2
+	VMULPD     Y2, Y6, Y6
+	VMASKMOVPD Y6, Y0, (CX)
+	VMASKMOVPD Y6, Y0, (DX)
+	VMASKMOVPD (SI), Y0, Y6
+	VSUBPD     Y4, Y6, Y6
+	VMULPD     Y6, Y5, Y6
+	VMULPD     Y3, Y6, Y6
+	VSUBPD     Y3, Y1, Y2
+	VMULPD     Y2, Y6, Y6
+	VMASKMOVPD Y6, Y0, (CX)(R10*1)
+	VMASKMOVPD Y6, Y0, (DX)(R10*1)
+
+grub_done_319:
 	VZEROUPPER
 	RET
 
@@ -9216,9 +9512,9 @@ TEXT ·lstmFwdAvx2F64(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x02, R10
-	JZ   lstmf_tail_311
+	JZ   lstmf_tail_320
 
-lstmf_loop_312:
+lstmf_loop_321:
 	VMOVUPD      (AX), Y0
 	VXORPD       ew64<>+1088(SB), Y0, Y0
 	VMOVUPD      ew64<>+896(SB), Y1
@@ -9474,11 +9770,11 @@ lstmf_loop_312:
 	ADDQ         $0x00000020, BX
 	ADDQ         $0x00000020, SI
 	DECQ         R10
-	JNZ          lstmf_loop_312
+	JNZ          lstmf_loop_321
 
-lstmf_tail_311:
+lstmf_tail_320:
 	ANDQ         $0x00000003, DI
-	JZ           lstmf_done_313
+	JZ           lstmf_done_322
 	LEAQ         lane64<>+0(SB), R10
 	MOVQ         $0x00000004, R11
 	SUBQ         DI, R11
@@ -9733,7 +10029,7 @@ lstmf_tail_311:
 	VMULPD       Y1, Y3, Y1
 	VMASKMOVPD   Y1, Y0, (SI)
 
-lstmf_done_313:
+lstmf_done_322:
 	VZEROUPPER
 	RET
 
@@ -9745,15 +10041,15 @@ TEXT ·maxOfAvx2F64(SB), NOSPLIT, $0-24
 	SHRQ    $0x02, CX
 	VMOVUPD (AX), Y0
 	DECQ    CX
-	JZ      max_done_315
+	JZ      max_done_324
 
-max_loop_314:
+max_loop_323:
 	ADDQ   $0x00000020, AX
 	VMAXPD (AX), Y0, Y0
 	DECQ   CX
-	JNZ    max_loop_314
+	JNZ    max_loop_323
 
-max_done_315:
+max_done_324:
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPD       X1, X0, X1
 	VUNPCKHPD    X1, X1, X0
@@ -9774,9 +10070,9 @@ TEXT ·expSumAvx2F64(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_316
+	JZ           es_tail_325
 
-es_loop_317:
+es_loop_326:
 	VMOVUPD      (CX), Y5
 	VSUBPD       Y0, Y5, Y5
 	VMOVUPD      ew64<>+896(SB), Y6
@@ -9936,9 +10232,9 @@ es_loop_317:
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000080, CX
 	DECQ         DX
-	JNZ          es_loop_317
+	JNZ          es_loop_326
 
-es_tail_316:
+es_tail_325:
 	MOVQ         tdst+24(FP), AX
 	MOVQ         tsrc+32(FP), CX
 	VMOVUPD      (CX), Y5
@@ -10117,9 +10413,9 @@ TEXT ·addAvx2F32(SB), NOSPLIT, $0-32
 	MOVQ n+24(FP), BX
 	MOVQ BX, SI
 	SHRQ $0x03, SI
-	JZ   add_tail_318
+	JZ   add_tail_327
 
-add_loop_319:
+add_loop_328:
 	VMOVUPS (CX), Y0
 	VMOVUPS (DX), Y1
 	VADDPS  Y1, Y0, Y0
@@ -10128,11 +10424,11 @@ add_loop_319:
 	ADDQ    $0x00000020, CX
 	ADDQ    $0x00000020, DX
 	DECQ    SI
-	JNZ     add_loop_319
+	JNZ     add_loop_328
 
-add_tail_318:
+add_tail_327:
 	ANDQ       $0x00000007, BX
-	JZ         add_done_320
+	JZ         add_done_329
 	LEAQ       lane32<>+0(SB), SI
 	MOVQ       $0x00000008, DI
 	SUBQ       BX, DI
@@ -10142,7 +10438,7 @@ add_tail_318:
 	VADDPS     Y2, Y1, Y1
 	VMASKMOVPS Y1, Y0, (AX)
 
-add_done_320:
+add_done_329:
 	VZEROUPPER
 	RET
 
@@ -10161,9 +10457,9 @@ TEXT ·lstmBackAvx2F32(SB), NOSPLIT, $0-56
 	LEAQ (R9)(R9*2), R10
 	MOVQ R8, R11
 	SHRQ $0x03, R11
-	JZ   lstmb_tail_321
+	JZ   lstmb_tail_330
 
-lstmb_loop_322:
+lstmb_loop_331:
 	VMOVUPS ew32<>+576(SB), Y0
 	VMOVUPS (AX), Y1
 	VMOVUPS (AX)(R9*1), Y2
@@ -10207,11 +10503,11 @@ lstmb_loop_322:
 	ADDQ    $0x00000020, SI
 	ADDQ    $0x00000020, DI
 	DECQ    R11
-	JNZ     lstmb_loop_322
+	JNZ     lstmb_loop_331
 
-lstmb_tail_321:
+lstmb_tail_330:
 	ANDQ       $0x00000007, R8
-	JZ         lstmb_done_323
+	JZ         lstmb_done_332
 	LEAQ       lane32<>+0(SB), R11
 	MOVQ       $0x00000008, R12
 	SUBQ       R8, R12
@@ -10253,7 +10549,107 @@ lstmb_tail_321:
 	VMULPS     Y3, Y8, Y8
 	VMASKMOVPS Y8, Y0, (DI)
 
-lstmb_done_323:
+lstmb_done_332:
+	VZEROUPPER
+	RET
+
+// func gruBackAvx2F32(gates *float32, dgates *float32, dhgates *float32, ghn *float32, hp *float32, dh *float32, dhp *float32, h int)
+// Requires: AVX
+TEXT ·gruBackAvx2F32(SB), NOSPLIT, $0-64
+	MOVQ gates+0(FP), AX
+	MOVQ dgates+8(FP), CX
+	MOVQ dhgates+16(FP), DX
+	MOVQ ghn+24(FP), BX
+	MOVQ hp+32(FP), SI
+	MOVQ dh+40(FP), DI
+	MOVQ dhp+48(FP), R8
+	MOVQ h+56(FP), R9
+	MOVQ R9, R10
+	SHLQ $0x02, R10
+	MOVQ R9, R11
+	SHRQ $0x03, R11
+	JZ   grub_tail_333
+
+grub_loop_334:
+	VMOVUPS ew32<>+576(SB), Y0
+	VMOVUPS (AX), Y1
+	VMOVUPS (AX)(R10*1), Y2
+	VMOVUPS (AX)(R10*2), Y3
+	VMOVUPS (DI), Y4
+	VMULPS  Y2, Y4, Y5
+	VMOVUPS Y5, (R8)
+	VSUBPS  Y2, Y0, Y5
+	VMULPS  Y5, Y4, Y6
+	VMULPS  Y3, Y3, Y5
+	VSUBPS  Y5, Y0, Y5
+	VMULPS  Y5, Y6, Y6
+	VMOVUPS Y6, (CX)(R10*2)
+	VMULPS  Y1, Y6, Y5
+	VMOVUPS Y5, (DX)(R10*2)
+	VMOVUPS (BX), Y5
+	VMULPS  Y5, Y6, Y5
+	VMULPS  Y1, Y5, Y5
+	VSUBPS  Y1, Y0, Y1
+	VMULPS  Y1, Y5, Y5
+	VMOVUPS Y5, (CX)
+	VMOVUPS Y5, (DX)
+	VMOVUPS (SI), Y5
+	VSUBPS  Y3, Y5, Y5
+	VMULPS  Y5, Y4, Y5
+	VMULPS  Y2, Y5, Y5
+	VSUBPS  Y2, Y0, Y1
+	VMULPS  Y1, Y5, Y5
+	VMOVUPS Y5, (CX)(R10*1)
+	VMOVUPS Y5, (DX)(R10*1)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000020, DX
+	ADDQ    $0x00000020, BX
+	ADDQ    $0x00000020, SI
+	ADDQ    $0x00000020, DI
+	ADDQ    $0x00000020, R8
+	DECQ    R11
+	JNZ     grub_loop_334
+
+grub_tail_333:
+	ANDQ       $0x00000007, R9
+	JZ         grub_done_335
+	LEAQ       lane32<>+0(SB), R11
+	MOVQ       $0x00000008, R12
+	SUBQ       R9, R12
+	VMOVDQU    (R11)(R12*4), Y0
+	VMOVUPS    ew32<>+576(SB), Y1
+	VMASKMOVPS (AX), Y0, Y2
+	VMASKMOVPS (AX)(R10*1), Y0, Y3
+	VMASKMOVPS (AX)(R10*2), Y0, Y4
+	VMASKMOVPS (DI), Y0, Y5
+	VMULPS     Y3, Y5, Y6
+	VMASKMOVPS Y6, Y0, (R8)
+	VSUBPS     Y3, Y1, Y6
+	VMULPS     Y6, Y5, Y7
+	VMULPS     Y4, Y4, Y6
+	VSUBPS     Y6, Y1, Y6
+	VMULPS     Y6, Y7, Y7
+	VMASKMOVPS Y7, Y0, (CX)(R10*2)
+	VMULPS     Y2, Y7, Y6
+	VMASKMOVPS Y6, Y0, (DX)(R10*2)
+	VMASKMOVPS (BX), Y0, Y6
+	VMULPS     Y6, Y7, Y6
+	VMULPS     Y2, Y6, Y6
+	VSUBPS     Y2, Y1, Y2
+	VMULPS     Y2, Y6, Y6
+	VMASKMOVPS Y6, Y0, (CX)
+	VMASKMOVPS Y6, Y0, (DX)
+	VMASKMOVPS (SI), Y0, Y6
+	VSUBPS     Y4, Y6, Y6
+	VMULPS     Y6, Y5, Y6
+	VMULPS     Y3, Y6, Y6
+	VSUBPS     Y3, Y1, Y2
+	VMULPS     Y2, Y6, Y6
+	VMASKMOVPS Y6, Y0, (CX)(R10*1)
+	VMASKMOVPS Y6, Y0, (DX)(R10*1)
+
+grub_done_335:
 	VZEROUPPER
 	RET
 
@@ -10271,9 +10667,9 @@ TEXT ·lstmFwdAvx2F32(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x03, R10
-	JZ   lstmf_tail_324
+	JZ   lstmf_tail_336
 
-lstmf_loop_325:
+lstmf_loop_337:
 	VMOVUPS      (AX), Y0
 	VORPD        ew32<>+960(SB), Y0, Y1
 	VMOVUPS      ew32<>+768(SB), Y2
@@ -10553,11 +10949,11 @@ lstmf_loop_325:
 	ADDQ         $0x00000020, BX
 	ADDQ         $0x00000020, SI
 	DECQ         R10
-	JNZ          lstmf_loop_325
+	JNZ          lstmf_loop_337
 
-lstmf_tail_324:
+lstmf_tail_336:
 	ANDQ         $0x00000007, DI
-	JZ           lstmf_done_326
+	JZ           lstmf_done_338
 	LEAQ         lane32<>+0(SB), R10
 	MOVQ         $0x00000008, R11
 	SUBQ         DI, R11
@@ -10836,7 +11232,7 @@ lstmf_tail_324:
 	VMULPS       Y2, Y6, Y2
 	VMASKMOVPS   Y2, Y0, (SI)
 
-lstmf_done_326:
+lstmf_done_338:
 	VZEROUPPER
 	RET
 
@@ -10848,15 +11244,15 @@ TEXT ·maxOfAvx2F32(SB), NOSPLIT, $0-20
 	SHRQ    $0x03, CX
 	VMOVUPS (AX), Y0
 	DECQ    CX
-	JZ      max_done_328
+	JZ      max_done_340
 
-max_loop_327:
+max_loop_339:
 	ADDQ   $0x00000020, AX
 	VMAXPS (AX), Y0, Y0
 	DECQ   CX
-	JNZ    max_loop_327
+	JNZ    max_loop_339
 
-max_done_328:
+max_done_340:
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X1
 	VMOVHLPS     X1, X1, X0
@@ -10877,9 +11273,9 @@ TEXT ·expSumAvx2F32(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_329
+	JZ           es_tail_341
 
-es_loop_330:
+es_loop_342:
 	VMOVUPS      (CX), Y3
 	VSUBPS       Y0, Y3, Y3
 	VMOVUPS      ew32<>+768(SB), Y4
@@ -10959,9 +11355,9 @@ es_loop_330:
 	ADDQ         $0x00000040, AX
 	ADDQ         $0x00000040, CX
 	DECQ         DX
-	JNZ          es_loop_330
+	JNZ          es_loop_342
 
-es_tail_329:
+es_tail_341:
 	MOVQ         tdst+24(FP), AX
 	MOVQ         tsrc+32(FP), CX
 	VMOVUPS      (CX), Y3
@@ -11059,18 +11455,18 @@ TEXT ·narrowAvx2F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x02, DX
-	JZ   narrow_done_332
+	JZ   narrow_done_344
 
-narrow_loop_331:
+narrow_loop_343:
 	VMOVUPD    (CX), Y0
 	VCVTPD2PSY Y0, X0
 	VMOVUPS    X0, (AX)
 	ADDQ       $0x00000020, CX
 	ADDQ       $0x00000010, AX
 	DECQ       DX
-	JNZ        narrow_loop_331
+	JNZ        narrow_loop_343
 
-narrow_done_332:
+narrow_done_344:
 	VZEROUPPER
 	RET
 
@@ -11081,17 +11477,17 @@ TEXT ·widenAvx2F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x02, DX
-	JZ   widen_done_334
+	JZ   widen_done_346
 
-widen_loop_333:
+widen_loop_345:
 	VMOVUPS   (CX), X0
 	VCVTPS2PD X0, Y0
 	VMOVUPD   Y0, (AX)
 	ADDQ      $0x00000010, CX
 	ADDQ      $0x00000020, AX
 	DECQ      DX
-	JNZ       widen_loop_333
+	JNZ       widen_loop_345
 
-widen_done_334:
+widen_done_346:
 	VZEROUPPER
 	RET

@@ -372,6 +372,11 @@ func addAvx512F64(dst *float64, a *float64, b *float64, n int)
 //go:noescape
 func lstmBackAvx512F64(gates *float64, dgates *float64, tc *float64, cp *float64, dh *float64, dc *float64, h int)
 
+// gruBackAvx512F64 is one stream's GRU backward gate arithmetic over h units.
+//
+//go:noescape
+func gruBackAvx512F64(gates *float64, dgates *float64, dhgates *float64, ghn *float64, hp *float64, dh *float64, dhp *float64, h int)
+
 // lstmFwdAvx512F64 is one stream's LSTM forward gate arithmetic over h units.
 //
 //go:noescape
@@ -396,6 +401,11 @@ func addAvx512F32(dst *float32, a *float32, b *float32, n int)
 //
 //go:noescape
 func lstmBackAvx512F32(gates *float32, dgates *float32, tc *float32, cp *float32, dh *float32, dc *float32, h int)
+
+// gruBackAvx512F32 is one stream's GRU backward gate arithmetic over h units.
+//
+//go:noescape
+func gruBackAvx512F32(gates *float32, dgates *float32, dhgates *float32, ghn *float32, hp *float32, dh *float32, dhp *float32, h int)
 
 // lstmFwdAvx512F32 is one stream's LSTM forward gate arithmetic over h units.
 //
@@ -432,6 +442,11 @@ func addAvx2F64(dst *float64, a *float64, b *float64, n int)
 //go:noescape
 func lstmBackAvx2F64(gates *float64, dgates *float64, tc *float64, cp *float64, dh *float64, dc *float64, h int)
 
+// gruBackAvx2F64 is one stream's GRU backward gate arithmetic over h units.
+//
+//go:noescape
+func gruBackAvx2F64(gates *float64, dgates *float64, dhgates *float64, ghn *float64, hp *float64, dh *float64, dhp *float64, h int)
+
 // lstmFwdAvx2F64 is one stream's LSTM forward gate arithmetic over h units.
 //
 //go:noescape
@@ -456,6 +471,11 @@ func addAvx2F32(dst *float32, a *float32, b *float32, n int)
 //
 //go:noescape
 func lstmBackAvx2F32(gates *float32, dgates *float32, tc *float32, cp *float32, dh *float32, dc *float32, h int)
+
+// gruBackAvx2F32 is one stream's GRU backward gate arithmetic over h units.
+//
+//go:noescape
+func gruBackAvx2F32(gates *float32, dgates *float32, dhgates *float32, ghn *float32, hp *float32, dh *float32, dhp *float32, h int)
 
 // lstmFwdAvx2F32 is one stream's LSTM forward gate arithmetic over h units.
 //

@@ -146,6 +146,75 @@ func lstmBack(c cfg) {
 	})
 }
 
+// gruBack emits the GRU's backward gate arithmetic for one stream, from the
+// activations r, z, n in gates, ghn = W_hn·h₋₁ + b_hn, h₋₁ and dh:
+//
+//	dn = dh·(1 − z);  dz = dh·(h₋₁ − n);  dh₋₁ = dh·z;  dnp = dn·(1 − n·n)
+//	dr = ((dnp·ghn)·r)·(1 − r);  dz' = (dz·z)·(1 − z)
+//	dgates = [dr dz' dnp];  dhgates = [dr dz' dnp·r]
+func gruBack(c cfg) {
+	T := c.typ()
+	TEXT("gruBack"+c.suffix(), NOSPLIT, fmt.Sprintf("func(gates, dgates, dhgates, ghn, hp, dh, dhp *%s, h int)", T))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("gruBack%s is one stream's GRU backward gate arithmetic over h units.", c.suffix()))
+	pg := Load(Param("gates"), GP64())
+	pd := Load(Param("dgates"), GP64())
+	pdh := Load(Param("dhgates"), GP64())
+	pghn := Load(Param("ghn"), GP64())
+	php := Load(Param("hp"), GP64())
+	pdy := Load(Param("dh"), GP64())
+	pdhp := Load(Param("dhp"), GP64())
+	n := Load(Param("h"), GP64())
+	hb := GP64()
+	MOVQ(n, hb)
+	SHLQ(U8(c.shift()), hb)
+	at := func(base Register, k int) Mem {
+		switch k {
+		case 0:
+			return Mem{Base: base}
+		case 1:
+			return Mem{Base: base, Index: hb, Scale: 1}
+		}
+		return Mem{Base: base, Index: hb, Scale: 2}
+	}
+	lanes(c, "grub", n, []Register{pg, pd, pdh, pghn, php, pdy, pdhp}, func(ld func(Mem, Register), st func(Register, Mem)) {
+		one := c.cr("one")
+		vr, vz, vn, dy := c.vec(), c.vec(), c.vec(), c.vec()
+		ld(at(pg, 0), vr)
+		ld(at(pg, 1), vz)
+		ld(at(pg, 2), vn)
+		ld(Mem{Base: pdy}, dy)
+		a, b, dnp := c.vec(), c.vec(), c.vec()
+		c.vMul(vz, dy, a)
+		st(a, Mem{Base: pdhp}) // dh₋₁ = dh·z
+		c.vSub(vz, one, a)
+		c.vMul(a, dy, dnp) // dn = dh·(1 − z)
+		c.vMul(vn, vn, a)
+		c.vSub(a, one, a)
+		c.vMul(a, dnp, dnp) // dnp = dn·(1 − n·n)
+		st(dnp, at(pd, 2))
+		c.vMul(vr, dnp, a)
+		st(a, at(pdh, 2)) // dnp·r
+		// dr
+		ld(Mem{Base: pghn}, a)
+		c.vMul(a, dnp, a)
+		c.vMul(vr, a, a)
+		c.vSub(vr, one, b)
+		c.vMul(b, a, a)
+		st(a, at(pd, 0))
+		st(a, at(pdh, 0))
+		// dz
+		ld(Mem{Base: php}, a)
+		c.vSub(vn, a, a) // h₋₁ − n
+		c.vMul(a, dy, a)
+		c.vMul(vz, a, a)
+		c.vSub(vz, one, b)
+		c.vMul(b, a, a)
+		st(a, at(pd, 1))
+		st(a, at(pdh, 1))
+	})
+}
+
 // lstmFwd emits the LSTM's forward gate arithmetic for one stream, on the
 // pre-activations in gates (overwritten with the activations):
 //
@@ -193,6 +262,7 @@ func cells() {
 			c := cfg{avx512: avx512, f32: isF32}
 			add(c)
 			lstmBack(c)
+			gruBack(c)
 			lstmFwd(c)
 			maxOf(c)
 			expSum(c)
