@@ -217,16 +217,6 @@ func (e *Engine[F]) Tape(l int) (h, c, gates []F) {
 	return h, c, gates
 }
 
-// sigmoidV sets dst = σ(src) element by element, vectorised.
-func sigmoidV[F Float](dst, src []F) {
-	switch d := any(dst).(type) {
-	case []float64:
-		kernels.Sigmoid(d, any(src).([]float64))
-	case []float32:
-		kernels.Sigmoid32(d, any(src).([]float32))
-	}
-}
-
 // tanhV sets dst = tanh(src) element by element, vectorised.
 func tanhV[F Float](dst, src []F) {
 	switch d := any(dst).(type) {
@@ -335,23 +325,10 @@ func (e *Engine[F]) Forward(x []int32, st *State[F]) {
 				gemmNT(b, gh, h, hprev, h, lp.Whh.Data, h, 1, e.gh, gh) //    + W_hh·h₋₁
 				ghn := tp.ghn[t*bh : (t+1)*bh]
 				for s := range b {
-					row, hrow := at[s*gh:(s+1)*gh], e.gh[s*gh:(s+1)*gh]
-					rz := row[:2*h]
-					for j := range rz {
-						rz[j] += hrow[j] // W_i x + b_i + W_h h + b_h, for r and z
-					}
-					sigmoidV(rz, rz) // r, z = σ(·)
-					nn, hn, gn := row[2*h:], hrow[2*h:], ghn[s*h:(s+1)*h]
-					copy(gn, hn)
-					for j := range nn {
-						nn[j] += row[j] * hn[j] // W_in x + b_in + r⊙(W_hn h + b_hn)
-					}
-					tanhV(nn, nn) // n = tanh(·)
-					hp, hs := hprev[s*h:(s+1)*h], hnew[s*h:(s+1)*h]
-					for j := range hs {
-						z := row[h+j]
-						hs[j] = (1-z)*nn[j] + z*hp[j] // h = (1−z)⊙n + z⊙h₋₁
-					}
+					// r, z = σ(W_i x + b_i + W_h h + b_h); n = tanh(W_in x + b_in
+					// + r⊙(W_hn h + b_hn)), keeping W_hn h + b_hn; h = (1−z)⊙n + z⊙h₋₁
+					u := s * h
+					kernels.GRUForward(at[s*gh:(s+1)*gh], e.gh[s*gh:(s+1)*gh], ghn[u:u+h], hprev[u:u+h], hnew[u:u+h])
 				}
 			}
 			if o := e.override; o != nil && o.Layer == l {

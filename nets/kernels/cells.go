@@ -9,6 +9,8 @@ type cellFuncs struct {
 	lstmFwd32  func(gates, cprev, cnew, tc, hnew []float32)
 	lstmBack64 func(gates, dgates, tc, cprev, dh, dc []float64)
 	lstmBack32 func(gates, dgates, tc, cprev, dh, dc []float32)
+	gruFwd64   func(gates, hsum, ghn, hprev, hnew []float64)
+	gruFwd32   func(gates, hsum, ghn, hprev, hnew []float32)
 	gruBack64  func(gates, dgates, dhgates, ghn, hprev, dh, dhprev []float64)
 	gruBack32  func(gates, dgates, dhgates, ghn, hprev, dh, dhprev []float32)
 	max64      func(x []float64) float64
@@ -139,6 +141,33 @@ func LSTMBackward[F Float](gates, dgates, tc, cprev, dh, dc []F) {
 		active.cell.lstmBack64(g, any(dgates).([]float64), any(tc).([]float64), any(cprev).([]float64), any(dh).([]float64), any(dc).([]float64))
 	case []float32:
 		active.cell.lstmBack32(g, any(dgates).([]float32), any(tc).([]float32), any(cprev).([]float32), any(dh).([]float32), any(dc).([]float32))
+	}
+}
+
+// GRUForward is the element-wise part of one GRU step for one stream of H =
+// len(hprev) units. gates holds the input-side sums [r z n] (W_i·x + b_i, H
+// each) and hsum the hidden-side ones (W_h·h₋₁ + b_h); then
+//
+//	r, z = σ(gates + hsum);  ghn = hsum_n;  n = tanh(gates_n + r⊙ghn)
+//	hnew = (1 − z)⊙n + z⊙hprev
+//
+// with r, z and n written back over gates, σ and tanh as Sigmoid and Tanh
+// compute them and every other product and sum rounded on its own: the bits of
+// those Go statements. It panics unless gates and hsum have 3H elements and
+// the others H.
+func GRUForward[F Float](gates, hsum, ghn, hprev, hnew []F) {
+	h := len(hprev)
+	if len(gates) != 3*h || len(hsum) != 3*h || len(ghn) != h || len(hnew) != h {
+		panic("kernels: GRUForward: lengths do not match")
+	}
+	if h == 0 {
+		return
+	}
+	switch g := any(gates).(type) {
+	case []float64:
+		active.cell.gruFwd64(g, any(hsum).([]float64), any(ghn).([]float64), any(hprev).([]float64), any(hnew).([]float64))
+	case []float32:
+		active.cell.gruFwd32(g, any(hsum).([]float32), any(ghn).([]float32), any(hprev).([]float32), any(hnew).([]float32))
 	}
 }
 

@@ -11,6 +11,7 @@ func cellGo() cellFuncs {
 		add64: addGo[float64], add32: addGo[float32],
 		lstmFwd64: lstmFwdWith(sigmoidGo, tanhGo), lstmFwd32: lstmFwdWith(sigmoid32Go, tanh32Go),
 		lstmBack64: lstmBackGo[float64], lstmBack32: lstmBackGo[float32],
+		gruFwd64: gruFwdWith(sigmoidGo, tanhGo), gruFwd32: gruFwdWith(sigmoid32Go, tanh32Go),
 		gruBack64: gruBackGo[float64], gruBack32: gruBackGo[float32],
 		narrow: narrowGo, widen: widenGo,
 		max64: maxGo[float64], max32: maxGo[float32],
@@ -73,6 +74,28 @@ func lstmBackGo[F Float](gates, dgates, tc, cprev, dh, dc []F) {
 		dg[j] = F(c*i) * (1 - F(g*g))
 		do[j] = F(dO*o) * (1 - o)
 		dc[j] = c * f
+	}
+}
+
+// gruFwdWith is GRUForward with the given activation functions.
+func gruFwdWith[F Float](sigmoid, tanh func(dst, src []F)) func(gates, hsum, ghn, hprev, hnew []F) {
+	return func(gates, hsum, ghn, hprev, hnew []F) {
+		h := len(hprev)
+		rz, ng := gates[:2*h], gates[2*h:3*h]
+		for j, s := range hsum[:2*h] {
+			rz[j] += s
+		}
+		sigmoid(rz, rz)
+		copy(ghn[:h], hsum[2*h:3*h])
+		for j, g := range ghn[:h] {
+			ng[j] += F(rz[j] * g)
+		}
+		tanh(ng, ng)
+		hnew = hnew[:h]
+		for j, hp := range hprev {
+			z := rz[h+j]
+			hnew[j] = F((1-z)*ng[j]) + F(z*hp)
+		}
 	}
 }
 

@@ -228,22 +228,30 @@ func testLSTMForward[F float](t *testing.T) {
 				got, want := out(), out()
 				run(fused, got)
 				run(composed, want)
-				for k := range got {
-					where := fmt.Sprintf("%s h=%d off=%d operand %d", im.name, h, off, k)
-					if !got[k].intact() {
-						t.Fatalf("%s: wrote outside", where)
-					}
-					if !slices.EqualFunc(got[k].s(), want[k].s(), sameBits[F]) {
-						t.Fatalf("%s: fused %v, its own σ and tanh %v", where, got[k].s(), want[k].s())
-					}
-					// against pure Go: the activations' ulps, a little amplified
-					for i, x := range got[k].s() {
-						r := ref[k].s()[i]
-						if d := math.Abs(float64(x - r)); d > 1e-5*max(1, math.Abs(float64(r))) && !(x != x && r != r) && x != r {
-							t.Fatalf("%s: [%d] %v, pure Go %v", where, i, x, r)
-						}
-					}
-				}
+				checkFused(t, fmt.Sprintf("%s h=%d off=%d", im.name, h, off), got, want, ref)
+			}
+		}
+	}
+}
+
+// checkFused compares the outputs of a fused kernel with the same
+// implementation's activations followed by the Go loops (bit for bit) and with
+// pure Go (within the activations' ulps, a little amplified), and checks that
+// nothing was written around them.
+func checkFused[F float](t *testing.T, where string, got, want, ref []guarded[F]) {
+	t.Helper()
+	for k := range got {
+		where := fmt.Sprintf("%s operand %d", where, k)
+		if !got[k].intact() {
+			t.Fatalf("%s: wrote outside", where)
+		}
+		if !slices.EqualFunc(got[k].s(), want[k].s(), sameBits[F]) {
+			t.Fatalf("%s: fused %v, its own σ and tanh %v", where, got[k].s(), want[k].s())
+		}
+		for i, x := range got[k].s() {
+			r := ref[k].s()[i]
+			if d := math.Abs(float64(x - r)); d > 1e-5*max(1, math.Abs(float64(r))) && !(x != x && r != r) && x != r {
+				t.Fatalf("%s: [%d] %v, pure Go %v", where, i, x, r)
 			}
 		}
 	}
@@ -266,6 +274,7 @@ func TestCellKernelsPanic(t *testing.T) {
 		func() { LSTMBackward(a, a[:3], b[:1], b[:1], b[:1], b[:1]) },
 		func() { LSTMBackward(a, a, b[:1], b[:1], b[:1], b[:2]) },
 		func() { GRUBackward(b, b, b, b[:1], b[:1], b[:1], b[:2]) },
+		func() { GRUForward(b, b, b[:1], b[:1], b[:2]) },
 	} {
 		func() {
 			defer func() {
@@ -433,6 +442,8 @@ func TestCellKernelsAllocateNothing(t *testing.T) {
 			LSTMBackward(y32[:4*n], x32[:4*n], y32[:n], y32[n:2*n], y32[2*n:3*n], y32[3*n:4*n])
 			GRUBackward(y64[:3*n], x64[:3*n], y64[n:4*n], x64[3*n:4*n], y64[:n], x64[:n], x64[n:2*n])
 			GRUBackward(y32[:3*n], x32[:3*n], y32[n:4*n], x32[3*n:4*n], y32[:n], x32[:n], x32[n:2*n])
+			GRUForward(y64[:3*n], x64[:3*n], y64[3*n:4*n], x64[3*n:4*n], x64[:n])
+			GRUForward(y32[:3*n], x32[:3*n], y32[3*n:4*n], x32[3*n:4*n], x32[:n])
 		}); a != 0 {
 			t.Errorf("n=%d: %v allocations", n, a)
 		}
@@ -490,4 +501,57 @@ func testGRUBackward[F float](t *testing.T) {
 func TestGRUBackward(t *testing.T) {
 	t.Run("float64", testGRUBackward[float64])
 	t.Run("float32", testGRUBackward[float32])
+}
+
+func gruFwdOf[F float](im impl) (fused, composed func(gates, hsum, ghn, hprev, hnew []F)) {
+	var z F
+	if _, ok := any(z).(float32); ok {
+		return any(im.cell.gruFwd32).(func(gates, hsum, ghn, hprev, hnew []F)),
+			any(gruFwdWith(im.ew.sigmoid32, im.ew.tanh32)).(func(gates, hsum, ghn, hprev, hnew []F))
+	}
+	return any(im.cell.gruFwd64).(func(gates, hsum, ghn, hprev, hnew []F)),
+		any(gruFwdWith(im.ew.sigmoid64, im.ew.tanh64)).(func(gates, hsum, ghn, hprev, hnew []F))
+}
+
+func testGRUForward[F float](t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	pre := func(int) F {
+		if rng.IntN(8) == 0 {
+			return cellValue[F](rng)
+		}
+		return F(rng.NormFloat64() * 3)
+	}
+	for _, h := range cellSizes() {
+		if h == 0 {
+			continue
+		}
+		for off := range 2 {
+			gates, hsum, hprev := newGuarded(3*h, off, pre), newGuarded(3*h, 1-off, pre), newGuarded(h, off, pre)
+			// gates (in and out), ghn, hnew
+			out := func() []guarded[F] {
+				return []guarded[F]{{slices.Clone(gates.buf)}, newGuarded(h, 1-off, pre), newGuarded(h, off, pre)}
+			}
+			run := func(f func(gates, hsum, ghn, hprev, hnew []F), o []guarded[F]) {
+				f(o[0].s(), hsum.s(), o[1].s(), hprev.s(), o[2].s())
+			}
+			ref := out()
+			_, goComposed := gruFwdOf[F](goImpl())
+			run(goComposed, ref)
+			for _, im := range available() {
+				fused, composed := gruFwdOf[F](im)
+				got, want := out(), out()
+				run(fused, got)
+				run(composed, want)
+				checkFused(t, fmt.Sprintf("%s h=%d off=%d", im.name, h, off), got, want, ref)
+			}
+		}
+	}
+}
+
+// TestGRUForward checks every fused GRUForward against the same
+// implementation's Sigmoid and Tanh followed by the Go loops, bit for bit, and
+// against pure Go within the activations' rounding, for every tail length.
+func TestGRUForward(t *testing.T) {
+	t.Run("float64", testGRUForward[float64])
+	t.Run("float32", testGRUForward[float32])
 }

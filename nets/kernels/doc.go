@@ -122,7 +122,7 @@
 //
 //   - LSTMForward: one stream's gates σ/tanh, c = f⊙c₋₁ + i⊙g, tanh(c) and
 //     h = o⊙tanh(c) in one pass, bit for bit the implementation's own Sigmoid
-//     and Tanh followed by the Go loops. LSTMBackward and GRUBackward: the gate
+//     and Tanh followed by the Go loops; GRUForward likewise for r, z, n and h. LSTMBackward and GRUBackward: the gate
 //     derivatives and the direct paths to the previous step, every operation
 //     rounded on its own, the same bits everywhere.
 //   - Add (dst = a + b), Narrow and Widen (float64 ↔ float32): Go's bits.

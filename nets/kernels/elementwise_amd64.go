@@ -81,6 +81,7 @@ func cellAvx512() cellFuncs {
 		lstmFwd64: lstmFwdAsm(lstmFwdAvx512F64), lstmFwd32: lstmFwdAsm(lstmFwdAvx512F32),
 		lstmBack64: lstmBackAsm(lstmBackAvx512F64), lstmBack32: lstmBackAsm(lstmBackAvx512F32),
 		gruBack64: gruBackAsm(gruBackAvx512F64), gruBack32: gruBackAsm(gruBackAvx512F32),
+		gruFwd64: gruFwdAsm(gruFwdAvx512F64), gruFwd32: gruFwdAsm(gruFwdAvx512F32),
 		max64: maxAsm(maxOfAvx512F64, 8), max32: maxAsm(maxOfAvx512F32, 16),
 		expSum64: expSumAvx512F64Go, expSum32: expSumAvx512F32Go,
 		narrow: convertAsm(narrowAvx512F64, narrowGo, 8), widen: convertAsm(widenAvx512F64, widenGo, 8),
@@ -93,6 +94,7 @@ func cellAvx2() cellFuncs {
 		lstmFwd64: lstmFwdAsm(lstmFwdAvx2F64), lstmFwd32: lstmFwdAsm(lstmFwdAvx2F32),
 		lstmBack64: lstmBackAsm(lstmBackAvx2F64), lstmBack32: lstmBackAsm(lstmBackAvx2F32),
 		gruBack64: gruBackAsm(gruBackAvx2F64), gruBack32: gruBackAsm(gruBackAvx2F32),
+		gruFwd64: gruFwdAsm(gruFwdAvx2F64), gruFwd32: gruFwdAsm(gruFwdAvx2F32),
 		max64: maxAsm(maxOfAvx2F64, 4), max32: maxAsm(maxOfAvx2F32, 8),
 		expSum64: expSumAvx2F64Go, expSum32: expSumAvx2F32Go,
 		narrow: convertAsm(narrowAvx2F64, narrowGo, 4), widen: convertAsm(widenAvx2F64, widenGo, 4),
@@ -112,6 +114,12 @@ func lstmFwdAsm[F Float](k func(gates, cp, cn, tc, hn *F, h int)) func(gates, cp
 func lstmBackAsm[F Float](k func(gates, dgates, tc, cp, dh, dc *F, h int)) func(gates, dgates, tc, cprev, dh, dc []F) {
 	return func(gates, dgates, tc, cprev, dh, dc []F) {
 		k(&gates[0], &dgates[0], &tc[0], &cprev[0], &dh[0], &dc[0], len(tc))
+	}
+}
+
+func gruFwdAsm[F Float](k func(gates, hsum, ghn, hp, hn *F, h int)) func(gates, hsum, ghn, hprev, hnew []F) {
+	return func(gates, hsum, ghn, hprev, hnew []F) {
+		k(&gates[0], &hsum[0], &ghn[0], &hprev[0], &hnew[0], len(hprev))
 	}
 }
 

@@ -7703,6 +7703,306 @@ grub_done_283:
 	VZEROUPPER
 	RET
 
+// func gruFwdAvx512F64(gates *float64, hsum *float64, ghn *float64, hp *float64, hn *float64, h int)
+// Requires: AVX, AVX512F
+TEXT ·gruFwdAvx512F64(SB), NOSPLIT, $0-48
+	MOVQ gates+0(FP), AX
+	MOVQ hsum+8(FP), CX
+	MOVQ ghn+16(FP), DX
+	MOVQ hp+24(FP), BX
+	MOVQ hn+32(FP), SI
+	MOVQ h+40(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x03, R8
+	MOVQ DI, R9
+	SHRQ $0x03, R9
+	JZ   gruf_tail_284
+
+gruf_loop_285:
+	VMOVUPD      (AX), Z0
+	VMOVUPD      (CX), Z1
+	VADDPD       Z1, Z0, Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z1
+	VMAXPD       Z0, Z1, Z1
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z1, Z0, Z1
+	VMULPD       ew64<>+0(SB), Z1, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z1
+	VFNMADD231PD ew64<>+128(SB), Z0, Z1
+	VMULPD       ew64<>+192(SB), Z1, Z1
+	VMOVUPD      ew64<>+256(SB), Z4
+	VFMADD213PD  ew64<>+320(SB), Z1, Z4
+	VFMADD213PD  ew64<>+384(SB), Z1, Z4
+	VFMADD213PD  ew64<>+448(SB), Z1, Z4
+	VFMADD213PD  ew64<>+512(SB), Z1, Z4
+	VFMADD213PD  ew64<>+576(SB), Z1, Z4
+	VFMADD213PD  ew64<>+640(SB), Z1, Z4
+	VFMADD213PD  ew64<>+704(SB), Z1, Z4
+	VMULPD       Z4, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z4
+	VMULPD       Z4, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z4
+	VMULPD       Z4, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z4
+	VMULPD       Z4, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z4
+	VFMADD213PD  ew64<>+704(SB), Z4, Z1
+	VSCALEFPD    Z0, Z1, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z1
+	VDIVPD       Z0, Z1, Z1
+	VMOVUPD      Z1, (AX)
+	VMOVUPD      (AX)(R8*1), Z0
+	VMOVUPD      (CX)(R8*1), Z4
+	VADDPD       Z4, Z0, Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z4
+	VMAXPD       Z0, Z4, Z4
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z4, Z0, Z4
+	VMULPD       ew64<>+0(SB), Z4, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z4
+	VFNMADD231PD ew64<>+128(SB), Z0, Z4
+	VMULPD       ew64<>+192(SB), Z4, Z4
+	VMOVUPD      ew64<>+256(SB), Z5
+	VFMADD213PD  ew64<>+320(SB), Z4, Z5
+	VFMADD213PD  ew64<>+384(SB), Z4, Z5
+	VFMADD213PD  ew64<>+448(SB), Z4, Z5
+	VFMADD213PD  ew64<>+512(SB), Z4, Z5
+	VFMADD213PD  ew64<>+576(SB), Z4, Z5
+	VFMADD213PD  ew64<>+640(SB), Z4, Z5
+	VFMADD213PD  ew64<>+704(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VMULPD       Z5, Z4, Z4
+	VADDPD       ew64<>+768(SB), Z4, Z5
+	VFMADD213PD  ew64<>+704(SB), Z5, Z4
+	VSCALEFPD    Z0, Z4, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z4
+	VDIVPD       Z0, Z4, Z4
+	VMOVUPD      Z4, (AX)(R8*1)
+	VMOVUPD      (CX)(R8*2), Z0
+	VMOVUPD      Z0, (DX)
+	VMULPD       Z0, Z1, Z0
+	VMOVUPD      (AX)(R8*2), Z1
+	VADDPD       Z0, Z1, Z1
+	VPANDQ       ew64<>+1152(SB), Z1, Z0
+	VADDPD       Z0, Z0, Z5
+	VMOVUPD      ew64<>+896(SB), Z6
+	VMAXPD       Z5, Z6, Z6
+	VMOVUPD      ew64<>+960(SB), Z5
+	VMINPD       Z6, Z5, Z6
+	VMULPD       ew64<>+0(SB), Z6, Z5
+	VRNDSCALEPD  $0x00, Z5, Z5
+	VFNMADD231PD ew64<>+64(SB), Z5, Z6
+	VFNMADD231PD ew64<>+128(SB), Z5, Z6
+	VMULPD       ew64<>+192(SB), Z6, Z6
+	VMOVUPD      ew64<>+256(SB), Z7
+	VFMADD213PD  ew64<>+320(SB), Z6, Z7
+	VFMADD213PD  ew64<>+384(SB), Z6, Z7
+	VFMADD213PD  ew64<>+448(SB), Z6, Z7
+	VFMADD213PD  ew64<>+512(SB), Z6, Z7
+	VFMADD213PD  ew64<>+576(SB), Z6, Z7
+	VFMADD213PD  ew64<>+640(SB), Z6, Z7
+	VFMADD213PD  ew64<>+704(SB), Z6, Z7
+	VMULPD       Z7, Z6, Z6
+	VADDPD       ew64<>+768(SB), Z6, Z7
+	VMULPD       Z7, Z6, Z6
+	VADDPD       ew64<>+768(SB), Z6, Z7
+	VMULPD       Z7, Z6, Z6
+	VADDPD       ew64<>+768(SB), Z6, Z7
+	VMULPD       Z7, Z6, Z6
+	VADDPD       ew64<>+768(SB), Z6, Z7
+	VFMADD213PD  ew64<>+704(SB), Z7, Z6
+	VSCALEFPD    Z5, Z6, Z5
+	VADDPD       ew64<>+704(SB), Z5, Z5
+	VMULPD       Z0, Z0, Z6
+	VMULPD       ew64<>+1280(SB), Z6, Z7
+	VADDPD       ew64<>+1344(SB), Z7, Z7
+	VMULPD       Z6, Z7, Z7
+	VADDPD       ew64<>+1408(SB), Z7, Z7
+	VADDPD       ew64<>+1472(SB), Z6, Z8
+	VMULPD       Z6, Z8, Z8
+	VADDPD       ew64<>+1536(SB), Z8, Z8
+	VMULPD       Z6, Z8, Z8
+	VADDPD       ew64<>+1600(SB), Z8, Z8
+	VMULPD       Z6, Z0, Z6
+	VMULPD       Z7, Z6, Z7
+	VCMPPD       $0x1d, ew64<>+1216(SB), Z0, K1
+	VBLENDMPD    ew64<>+832(SB), Z7, K1, Z7
+	VBLENDMPD    Z5, Z8, K1, Z8
+	VDIVPD       Z8, Z7, Z7
+	VBLENDMPD    ew64<>+704(SB), Z0, K1, Z2
+	VADDPD       Z7, Z2, Z2
+	VPANDQ       ew64<>+1088(SB), Z1, Z0
+	VPORQ        Z0, Z2, Z2
+	VMOVUPD      Z2, (AX)(R8*2)
+	VMOVUPD      ew64<>+704(SB), Z0
+	VSUBPD       Z4, Z0, Z0
+	VMULPD       Z0, Z2, Z2
+	VMOVUPD      (BX), Z0
+	VMULPD       Z4, Z0, Z0
+	VADDPD       Z0, Z2, Z2
+	VMOVUPD      Z2, (SI)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	ADDQ         $0x00000040, SI
+	DECQ         R9
+	JNZ          gruf_loop_285
+
+gruf_tail_284:
+	ANDQ         $0x00000007, DI
+	JZ           gruf_done_286
+	LEAQ         kmask<>+0(SB), R9
+	KMOVW        (R9)(DI*2), K1
+	VMOVUPD.Z    (AX), K1, Z0
+	VMOVUPD.Z    (CX), K1, Z1
+	VADDPD       Z1, Z0, Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z1
+	VMAXPD       Z0, Z1, Z1
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z1, Z0, Z1
+	VMULPD       ew64<>+0(SB), Z1, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z1
+	VFNMADD231PD ew64<>+128(SB), Z0, Z1
+	VMULPD       ew64<>+192(SB), Z1, Z1
+	VMOVUPD      ew64<>+256(SB), Z2
+	VFMADD213PD  ew64<>+320(SB), Z1, Z2
+	VFMADD213PD  ew64<>+384(SB), Z1, Z2
+	VFMADD213PD  ew64<>+448(SB), Z1, Z2
+	VFMADD213PD  ew64<>+512(SB), Z1, Z2
+	VFMADD213PD  ew64<>+576(SB), Z1, Z2
+	VFMADD213PD  ew64<>+640(SB), Z1, Z2
+	VFMADD213PD  ew64<>+704(SB), Z1, Z2
+	VMULPD       Z2, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z2
+	VMULPD       Z2, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z2
+	VMULPD       Z2, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z2
+	VMULPD       Z2, Z1, Z1
+	VADDPD       ew64<>+768(SB), Z1, Z2
+	VFMADD213PD  ew64<>+704(SB), Z2, Z1
+	VSCALEFPD    Z0, Z1, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z1
+	VDIVPD       Z0, Z1, Z1
+	VMOVUPD      Z1, K1, (AX)
+	VMOVUPD.Z    (AX)(R8*1), K1, Z0
+	VMOVUPD.Z    (CX)(R8*1), K1, Z2
+	VADDPD       Z2, Z0, Z0
+	VPXORQ       ew64<>+1088(SB), Z0, Z0
+	VMOVUPD      ew64<>+896(SB), Z2
+	VMAXPD       Z0, Z2, Z2
+	VMOVUPD      ew64<>+960(SB), Z0
+	VMINPD       Z2, Z0, Z2
+	VMULPD       ew64<>+0(SB), Z2, Z0
+	VRNDSCALEPD  $0x00, Z0, Z0
+	VFNMADD231PD ew64<>+64(SB), Z0, Z2
+	VFNMADD231PD ew64<>+128(SB), Z0, Z2
+	VMULPD       ew64<>+192(SB), Z2, Z2
+	VMOVUPD      ew64<>+256(SB), Z4
+	VFMADD213PD  ew64<>+320(SB), Z2, Z4
+	VFMADD213PD  ew64<>+384(SB), Z2, Z4
+	VFMADD213PD  ew64<>+448(SB), Z2, Z4
+	VFMADD213PD  ew64<>+512(SB), Z2, Z4
+	VFMADD213PD  ew64<>+576(SB), Z2, Z4
+	VFMADD213PD  ew64<>+640(SB), Z2, Z4
+	VFMADD213PD  ew64<>+704(SB), Z2, Z4
+	VMULPD       Z4, Z2, Z2
+	VADDPD       ew64<>+768(SB), Z2, Z4
+	VMULPD       Z4, Z2, Z2
+	VADDPD       ew64<>+768(SB), Z2, Z4
+	VMULPD       Z4, Z2, Z2
+	VADDPD       ew64<>+768(SB), Z2, Z4
+	VMULPD       Z4, Z2, Z2
+	VADDPD       ew64<>+768(SB), Z2, Z4
+	VFMADD213PD  ew64<>+704(SB), Z4, Z2
+	VSCALEFPD    Z0, Z2, Z0
+	VADDPD       ew64<>+704(SB), Z0, Z0
+	VMOVUPD      ew64<>+704(SB), Z2
+	VDIVPD       Z0, Z2, Z2
+	VMOVUPD      Z2, K1, (AX)(R8*1)
+	VMOVUPD.Z    (CX)(R8*2), K1, Z0
+	VMOVUPD      Z0, K1, (DX)
+	VMULPD       Z0, Z1, Z0
+	VMOVUPD.Z    (AX)(R8*2), K1, Z1
+	VADDPD       Z0, Z1, Z1
+	VPANDQ       ew64<>+1152(SB), Z1, Z0
+	VADDPD       Z0, Z0, Z4
+	VMOVUPD      ew64<>+896(SB), Z5
+	VMAXPD       Z4, Z5, Z5
+	VMOVUPD      ew64<>+960(SB), Z4
+	VMINPD       Z5, Z4, Z5
+	VMULPD       ew64<>+0(SB), Z5, Z4
+	VRNDSCALEPD  $0x00, Z4, Z4
+	VFNMADD231PD ew64<>+64(SB), Z4, Z5
+	VFNMADD231PD ew64<>+128(SB), Z4, Z5
+	VMULPD       ew64<>+192(SB), Z5, Z5
+	VMOVUPD      ew64<>+256(SB), Z6
+	VFMADD213PD  ew64<>+320(SB), Z5, Z6
+	VFMADD213PD  ew64<>+384(SB), Z5, Z6
+	VFMADD213PD  ew64<>+448(SB), Z5, Z6
+	VFMADD213PD  ew64<>+512(SB), Z5, Z6
+	VFMADD213PD  ew64<>+576(SB), Z5, Z6
+	VFMADD213PD  ew64<>+640(SB), Z5, Z6
+	VFMADD213PD  ew64<>+704(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VMULPD       Z6, Z5, Z5
+	VADDPD       ew64<>+768(SB), Z5, Z6
+	VFMADD213PD  ew64<>+704(SB), Z6, Z5
+	VSCALEFPD    Z4, Z5, Z4
+	VADDPD       ew64<>+704(SB), Z4, Z4
+	VMULPD       Z0, Z0, Z5
+	VMULPD       ew64<>+1280(SB), Z5, Z6
+	VADDPD       ew64<>+1344(SB), Z6, Z6
+	VMULPD       Z5, Z6, Z6
+	VADDPD       ew64<>+1408(SB), Z6, Z6
+	VADDPD       ew64<>+1472(SB), Z5, Z7
+	VMULPD       Z5, Z7, Z7
+	VADDPD       ew64<>+1536(SB), Z7, Z7
+	VMULPD       Z5, Z7, Z7
+	VADDPD       ew64<>+1600(SB), Z7, Z7
+	VMULPD       Z5, Z0, Z5
+	VMULPD       Z6, Z5, Z6
+	VCMPPD       $0x1d, ew64<>+1216(SB), Z0, K2
+	VBLENDMPD    ew64<>+832(SB), Z6, K2, Z6
+	VBLENDMPD    Z4, Z7, K2, Z7
+	VDIVPD       Z7, Z6, Z6
+	VBLENDMPD    ew64<>+704(SB), Z0, K2, Z3
+	VADDPD       Z6, Z3, Z3
+	VPANDQ       ew64<>+1088(SB), Z1, Z0
+	VPORQ        Z0, Z3, Z3
+	VMOVUPD      Z3, K1, (AX)(R8*2)
+	VMOVUPD      ew64<>+704(SB), Z0
+	VSUBPD       Z2, Z0, Z0
+	VMULPD       Z0, Z3, Z3
+	VMOVUPD.Z    (BX), K1, Z0
+	VMULPD       Z2, Z0, Z0
+	VADDPD       Z0, Z3, Z3
+	VMOVUPD      Z3, K1, (SI)
+
+gruf_done_286:
+	VZEROUPPER
+	RET
+
 // func lstmFwdAvx512F64(gates *float64, cp *float64, cn *float64, tc *float64, hn *float64, h int)
 // Requires: AVX, AVX512F
 TEXT ·lstmFwdAvx512F64(SB), NOSPLIT, $0-48
@@ -7717,9 +8017,9 @@ TEXT ·lstmFwdAvx512F64(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x03, R10
-	JZ   lstmf_tail_284
+	JZ   lstmf_tail_287
 
-lstmf_loop_285:
+lstmf_loop_288:
 	VMOVUPD      (AX), Z0
 	VPXORQ       ew64<>+1088(SB), Z0, Z0
 	VMOVUPD      ew64<>+896(SB), Z5
@@ -7935,11 +8235,11 @@ lstmf_loop_285:
 	ADDQ         $0x00000040, BX
 	ADDQ         $0x00000040, SI
 	DECQ         R10
-	JNZ          lstmf_loop_285
+	JNZ          lstmf_loop_288
 
-lstmf_tail_284:
+lstmf_tail_287:
 	ANDQ         $0x00000007, DI
-	JZ           lstmf_done_286
+	JZ           lstmf_done_289
 	LEAQ         kmask<>+0(SB), R10
 	KMOVW        (R10)(DI*2), K1
 	VMOVUPD.Z    (AX), K1, Z0
@@ -8152,7 +8452,7 @@ lstmf_tail_284:
 	VMULPD       Z4, Z5, Z4
 	VMOVUPD      Z4, K1, (SI)
 
-lstmf_done_286:
+lstmf_done_289:
 	VZEROUPPER
 	RET
 
@@ -8164,15 +8464,15 @@ TEXT ·maxOfAvx512F64(SB), NOSPLIT, $0-24
 	SHRQ    $0x03, CX
 	VMOVUPD (AX), Z0
 	DECQ    CX
-	JZ      max_done_288
+	JZ      max_done_291
 
-max_loop_287:
+max_loop_290:
 	ADDQ   $0x00000040, AX
 	VMAXPD (AX), Z0, Z0
 	DECQ   CX
-	JNZ    max_loop_287
+	JNZ    max_loop_290
 
-max_done_288:
+max_done_291:
 	VEXTRACTF64X4 $0x01, Z0, Y1
 	VMAXPD        Y1, Y0, Y1
 	VEXTRACTF128  $0x01, Y1, X0
@@ -8193,9 +8493,9 @@ TEXT ·expSumAvx512F64(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_289
+	JZ           es_tail_292
 
-es_loop_290:
+es_loop_293:
 	VMOVUPD      (CX), Z3
 	VSUBPD       Z0, Z3, Z3
 	VMOVUPD      ew64<>+896(SB), Z4
@@ -8261,9 +8561,9 @@ es_loop_290:
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000080, CX
 	DECQ         DX
-	JNZ          es_loop_290
+	JNZ          es_loop_293
 
-es_tail_289:
+es_tail_292:
 	MOVQ          tdst+24(FP), AX
 	MOVQ          tsrc+32(FP), CX
 	VMOVUPD       (CX), Z3
@@ -8348,9 +8648,9 @@ TEXT ·addAvx512F32(SB), NOSPLIT, $0-32
 	MOVQ n+24(FP), BX
 	MOVQ BX, SI
 	SHRQ $0x04, SI
-	JZ   add_tail_291
+	JZ   add_tail_294
 
-add_loop_292:
+add_loop_295:
 	VMOVUPS (CX), Z0
 	VMOVUPS (DX), Z1
 	VADDPS  Z1, Z0, Z0
@@ -8359,11 +8659,11 @@ add_loop_292:
 	ADDQ    $0x00000040, CX
 	ADDQ    $0x00000040, DX
 	DECQ    SI
-	JNZ     add_loop_292
+	JNZ     add_loop_295
 
-add_tail_291:
+add_tail_294:
 	ANDQ      $0x0000000f, BX
-	JZ        add_done_293
+	JZ        add_done_296
 	LEAQ      kmask<>+0(SB), SI
 	KMOVW     (SI)(BX*2), K1
 	VMOVUPS.Z (CX), K1, Z0
@@ -8371,7 +8671,7 @@ add_tail_291:
 	VADDPS    Z1, Z0, Z0
 	VMOVUPS   Z0, K1, (AX)
 
-add_done_293:
+add_done_296:
 	VZEROUPPER
 	RET
 
@@ -8390,9 +8690,9 @@ TEXT ·lstmBackAvx512F32(SB), NOSPLIT, $0-56
 	LEAQ (R9)(R9*2), R10
 	MOVQ R8, R11
 	SHRQ $0x04, R11
-	JZ   lstmb_tail_294
+	JZ   lstmb_tail_297
 
-lstmb_loop_295:
+lstmb_loop_298:
 	VMOVUPS ew32<>+576(SB), Z0
 	VMOVUPS (AX), Z1
 	VMOVUPS (AX)(R9*1), Z2
@@ -8436,11 +8736,11 @@ lstmb_loop_295:
 	ADDQ    $0x00000040, SI
 	ADDQ    $0x00000040, DI
 	DECQ    R11
-	JNZ     lstmb_loop_295
+	JNZ     lstmb_loop_298
 
-lstmb_tail_294:
+lstmb_tail_297:
 	ANDQ      $0x0000000f, R8
-	JZ        lstmb_done_296
+	JZ        lstmb_done_299
 	LEAQ      kmask<>+0(SB), R11
 	KMOVW     (R11)(R8*2), K1
 	VMOVUPS   ew32<>+576(SB), Z0
@@ -8480,7 +8780,7 @@ lstmb_tail_294:
 	VMULPS    Z2, Z7, Z7
 	VMOVUPS   Z7, K1, (DI)
 
-lstmb_done_296:
+lstmb_done_299:
 	VZEROUPPER
 	RET
 
@@ -8499,9 +8799,9 @@ TEXT ·gruBackAvx512F32(SB), NOSPLIT, $0-64
 	SHLQ $0x02, R10
 	MOVQ R9, R11
 	SHRQ $0x04, R11
-	JZ   grub_tail_297
+	JZ   grub_tail_300
 
-grub_loop_298:
+grub_loop_301:
 	VMOVUPS ew32<>+576(SB), Z0
 	VMOVUPS (AX), Z1
 	VMOVUPS (AX)(R10*1), Z2
@@ -8540,11 +8840,11 @@ grub_loop_298:
 	ADDQ    $0x00000040, DI
 	ADDQ    $0x00000040, R8
 	DECQ    R11
-	JNZ     grub_loop_298
+	JNZ     grub_loop_301
 
-grub_tail_297:
+grub_tail_300:
 	ANDQ      $0x0000000f, R9
-	JZ        grub_done_299
+	JZ        grub_done_302
 	LEAQ      kmask<>+0(SB), R11
 	KMOVW     (R11)(R9*2), K1
 	VMOVUPS   ew32<>+576(SB), Z0
@@ -8578,7 +8878,341 @@ grub_tail_297:
 	VMOVUPS   Z5, K1, (CX)(R10*1)
 	VMOVUPS   Z5, K1, (DX)(R10*1)
 
-grub_done_299:
+grub_done_302:
+	VZEROUPPER
+	RET
+
+// func gruFwdAvx512F32(gates *float32, hsum *float32, ghn *float32, hp *float32, hn *float32, h int)
+// Requires: AVX, AVX512F
+TEXT ·gruFwdAvx512F32(SB), NOSPLIT, $0-48
+	MOVQ gates+0(FP), AX
+	MOVQ hsum+8(FP), CX
+	MOVQ ghn+16(FP), DX
+	MOVQ hp+24(FP), BX
+	MOVQ hn+32(FP), SI
+	MOVQ h+40(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x02, R8
+	MOVQ DI, R9
+	SHRQ $0x04, R9
+	JZ   gruf_tail_303
+
+gruf_loop_304:
+	VMOVUPS      (AX), Z0
+	VMOVUPS      (CX), Z1
+	VADDPS       Z1, Z0, Z0
+	VPORQ        ew32<>+960(SB), Z0, Z1
+	VMOVUPS      ew32<>+768(SB), Z8
+	VMAXPS       Z1, Z8, Z8
+	VMOVUPS      ew32<>+832(SB), Z1
+	VMINPS       Z8, Z1, Z8
+	VMULPS       ew32<>+0(SB), Z8, Z1
+	VRNDSCALEPS  $0x00, Z1, Z1
+	VFNMADD231PS ew32<>+64(SB), Z1, Z8
+	VMOVAPS      Z8, Z9
+	VFNMADD231PS ew32<>+128(SB), Z1, Z9
+	VSUBPS       Z9, Z8, Z8
+	VFNMADD231PS ew32<>+128(SB), Z1, Z8
+	VMOVUPS      ew32<>+192(SB), Z10
+	VFMADD213PS  ew32<>+256(SB), Z9, Z10
+	VFMADD213PS  ew32<>+320(SB), Z9, Z10
+	VFMADD213PS  ew32<>+384(SB), Z9, Z10
+	VFMADD213PS  ew32<>+448(SB), Z9, Z10
+	VFMADD213PS  ew32<>+512(SB), Z9, Z10
+	VMULPS       Z9, Z9, Z11
+	VADDPS       ew32<>+576(SB), Z9, Z12
+	VMOVUPS      ew32<>+576(SB), Z13
+	VSUBPS       Z12, Z13, Z13
+	VADDPS       Z9, Z13, Z13
+	VADDPS       Z8, Z13, Z13
+	VFMADD231PS  Z11, Z10, Z13
+	VADDPS       Z13, Z12, Z12
+	VSCALEFPS    Z1, Z12, Z1
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K1
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z1, Z0, K1, Z2
+	VADDPS       ew32<>+576(SB), Z1, Z0
+	VMOVUPS      ew32<>+576(SB), Z8
+	VSUBPS       Z0, Z8, Z8
+	VADDPS       Z1, Z8, Z8
+	VMOVAPS      Z2, Z1
+	VDIVPS       Z0, Z1, Z1
+	VMOVAPS      Z2, Z9
+	VFNMADD231PS Z1, Z0, Z9
+	VFNMADD231PS Z1, Z8, Z9
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z9, Z0, Z1
+	VMOVUPS      Z1, (AX)
+	VMOVUPS      (AX)(R8*1), Z0
+	VMOVUPS      (CX)(R8*1), Z8
+	VADDPS       Z8, Z0, Z0
+	VPORQ        ew32<>+960(SB), Z0, Z8
+	VMOVUPS      ew32<>+768(SB), Z9
+	VMAXPS       Z8, Z9, Z9
+	VMOVUPS      ew32<>+832(SB), Z8
+	VMINPS       Z9, Z8, Z9
+	VMULPS       ew32<>+0(SB), Z9, Z8
+	VRNDSCALEPS  $0x00, Z8, Z8
+	VFNMADD231PS ew32<>+64(SB), Z8, Z9
+	VMOVAPS      Z9, Z10
+	VFNMADD231PS ew32<>+128(SB), Z8, Z10
+	VSUBPS       Z10, Z9, Z9
+	VFNMADD231PS ew32<>+128(SB), Z8, Z9
+	VMOVUPS      ew32<>+192(SB), Z11
+	VFMADD213PS  ew32<>+256(SB), Z10, Z11
+	VFMADD213PS  ew32<>+320(SB), Z10, Z11
+	VFMADD213PS  ew32<>+384(SB), Z10, Z11
+	VFMADD213PS  ew32<>+448(SB), Z10, Z11
+	VFMADD213PS  ew32<>+512(SB), Z10, Z11
+	VMULPS       Z10, Z10, Z12
+	VADDPS       ew32<>+576(SB), Z10, Z13
+	VMOVUPS      ew32<>+576(SB), Z14
+	VSUBPS       Z13, Z14, Z14
+	VADDPS       Z10, Z14, Z14
+	VADDPS       Z9, Z14, Z14
+	VFMADD231PS  Z12, Z11, Z14
+	VADDPS       Z14, Z13, Z13
+	VSCALEFPS    Z8, Z13, Z8
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K1
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z8, Z0, K1, Z3
+	VADDPS       ew32<>+576(SB), Z8, Z0
+	VMOVUPS      ew32<>+576(SB), Z9
+	VSUBPS       Z0, Z9, Z9
+	VADDPS       Z8, Z9, Z9
+	VMOVAPS      Z3, Z8
+	VDIVPS       Z0, Z8, Z8
+	VMOVAPS      Z3, Z10
+	VFNMADD231PS Z8, Z0, Z10
+	VFNMADD231PS Z8, Z9, Z10
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z10, Z0, Z8
+	VMOVUPS      Z8, (AX)(R8*1)
+	VMOVUPS      (CX)(R8*2), Z0
+	VMOVUPS      Z0, (DX)
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS      (AX)(R8*2), Z1
+	VADDPS       Z0, Z1, Z1
+	VPANDQ       ew32<>+1024(SB), Z1, Z0
+	VMINPS       ew32<>+1152(SB), Z0, Z9
+	VADDPS       Z9, Z9, Z9
+	VMOVUPS      ew32<>+768(SB), Z10
+	VMAXPS       Z9, Z10, Z10
+	VMOVUPS      ew32<>+832(SB), Z9
+	VMINPS       Z10, Z9, Z10
+	VMULPS       ew32<>+0(SB), Z10, Z9
+	VRNDSCALEPS  $0x00, Z9, Z9
+	VFNMADD231PS ew32<>+64(SB), Z9, Z10
+	VMOVAPS      Z10, Z11
+	VFNMADD231PS ew32<>+128(SB), Z9, Z11
+	VSUBPS       Z11, Z10, Z10
+	VFNMADD231PS ew32<>+128(SB), Z9, Z10
+	VMOVUPS      ew32<>+192(SB), Z12
+	VFMADD213PS  ew32<>+256(SB), Z11, Z12
+	VFMADD213PS  ew32<>+320(SB), Z11, Z12
+	VFMADD213PS  ew32<>+384(SB), Z11, Z12
+	VFMADD213PS  ew32<>+448(SB), Z11, Z12
+	VFMADD213PS  ew32<>+512(SB), Z11, Z12
+	VMULPS       Z11, Z11, Z13
+	VADDPS       ew32<>+576(SB), Z11, Z14
+	VMOVUPS      ew32<>+576(SB), Z15
+	VSUBPS       Z14, Z15, Z15
+	VADDPS       Z11, Z15, Z15
+	VADDPS       Z10, Z15, Z15
+	VFMADD231PS  Z13, Z12, Z15
+	VADDPS       Z15, Z14, Z14
+	VSCALEFPS    Z9, Z14, Z9
+	VADDPS       ew32<>+576(SB), Z9, Z9
+	VMULPS       Z0, Z0, Z10
+	VMOVUPS      ew32<>+1216(SB), Z11
+	VFMADD213PS  ew32<>+1280(SB), Z10, Z11
+	VFMADD213PS  ew32<>+1344(SB), Z10, Z11
+	VFMADD213PS  ew32<>+1408(SB), Z10, Z11
+	VFMADD213PS  ew32<>+1472(SB), Z10, Z11
+	VMULPS       Z10, Z0, Z10
+	VMULPS       Z10, Z11, Z11
+	VMOVUPS      ew32<>+576(SB), Z10
+	VCMPPS       $0x1d, ew32<>+1088(SB), Z0, K1
+	VBLENDMPS    ew32<>+640(SB), Z11, K1, Z11
+	VBLENDMPS    Z9, Z10, K1, Z10
+	VDIVPS       Z10, Z11, Z11
+	VBLENDMPS    ew32<>+576(SB), Z0, K1, Z4
+	VADDPS       Z11, Z4, Z4
+	VPANDQ       ew32<>+960(SB), Z1, Z0
+	VPORQ        Z0, Z4, Z4
+	VMOVUPS      Z4, (AX)(R8*2)
+	VMOVUPS      ew32<>+576(SB), Z0
+	VSUBPS       Z8, Z0, Z0
+	VMULPS       Z0, Z4, Z4
+	VMOVUPS      (BX), Z0
+	VMULPS       Z8, Z0, Z0
+	VADDPS       Z0, Z4, Z4
+	VMOVUPS      Z4, (SI)
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, DX
+	ADDQ         $0x00000040, BX
+	ADDQ         $0x00000040, SI
+	DECQ         R9
+	JNZ          gruf_loop_304
+
+gruf_tail_303:
+	ANDQ         $0x0000000f, DI
+	JZ           gruf_done_305
+	LEAQ         kmask<>+0(SB), R9
+	KMOVW        (R9)(DI*2), K1
+	VMOVUPS.Z    (AX), K1, Z0
+	VMOVUPS.Z    (CX), K1, Z1
+	VADDPS       Z1, Z0, Z0
+	VPORQ        ew32<>+960(SB), Z0, Z1
+	VMOVUPS      ew32<>+768(SB), Z2
+	VMAXPS       Z1, Z2, Z2
+	VMOVUPS      ew32<>+832(SB), Z1
+	VMINPS       Z2, Z1, Z2
+	VMULPS       ew32<>+0(SB), Z2, Z1
+	VRNDSCALEPS  $0x00, Z1, Z1
+	VFNMADD231PS ew32<>+64(SB), Z1, Z2
+	VMOVAPS      Z2, Z3
+	VFNMADD231PS ew32<>+128(SB), Z1, Z3
+	VSUBPS       Z3, Z2, Z2
+	VFNMADD231PS ew32<>+128(SB), Z1, Z2
+	VMOVUPS      ew32<>+192(SB), Z4
+	VFMADD213PS  ew32<>+256(SB), Z3, Z4
+	VFMADD213PS  ew32<>+320(SB), Z3, Z4
+	VFMADD213PS  ew32<>+384(SB), Z3, Z4
+	VFMADD213PS  ew32<>+448(SB), Z3, Z4
+	VFMADD213PS  ew32<>+512(SB), Z3, Z4
+	VMULPS       Z3, Z3, Z8
+	VADDPS       ew32<>+576(SB), Z3, Z9
+	VMOVUPS      ew32<>+576(SB), Z10
+	VSUBPS       Z9, Z10, Z10
+	VADDPS       Z3, Z10, Z10
+	VADDPS       Z2, Z10, Z10
+	VFMADD231PS  Z8, Z4, Z10
+	VADDPS       Z10, Z9, Z9
+	VSCALEFPS    Z1, Z9, Z1
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K2
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z1, Z0, K2, Z5
+	VADDPS       ew32<>+576(SB), Z1, Z0
+	VMOVUPS      ew32<>+576(SB), Z2
+	VSUBPS       Z0, Z2, Z2
+	VADDPS       Z1, Z2, Z2
+	VMOVAPS      Z5, Z1
+	VDIVPS       Z0, Z1, Z1
+	VMOVAPS      Z5, Z3
+	VFNMADD231PS Z1, Z0, Z3
+	VFNMADD231PS Z1, Z2, Z3
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z3, Z0, Z1
+	VMOVUPS      Z1, K1, (AX)
+	VMOVUPS.Z    (AX)(R8*1), K1, Z0
+	VMOVUPS.Z    (CX)(R8*1), K1, Z2
+	VADDPS       Z2, Z0, Z0
+	VPORQ        ew32<>+960(SB), Z0, Z2
+	VMOVUPS      ew32<>+768(SB), Z3
+	VMAXPS       Z2, Z3, Z3
+	VMOVUPS      ew32<>+832(SB), Z2
+	VMINPS       Z3, Z2, Z3
+	VMULPS       ew32<>+0(SB), Z3, Z2
+	VRNDSCALEPS  $0x00, Z2, Z2
+	VFNMADD231PS ew32<>+64(SB), Z2, Z3
+	VMOVAPS      Z3, Z4
+	VFNMADD231PS ew32<>+128(SB), Z2, Z4
+	VSUBPS       Z4, Z3, Z3
+	VFNMADD231PS ew32<>+128(SB), Z2, Z3
+	VMOVUPS      ew32<>+192(SB), Z5
+	VFMADD213PS  ew32<>+256(SB), Z4, Z5
+	VFMADD213PS  ew32<>+320(SB), Z4, Z5
+	VFMADD213PS  ew32<>+384(SB), Z4, Z5
+	VFMADD213PS  ew32<>+448(SB), Z4, Z5
+	VFMADD213PS  ew32<>+512(SB), Z4, Z5
+	VMULPS       Z4, Z4, Z8
+	VADDPS       ew32<>+576(SB), Z4, Z9
+	VMOVUPS      ew32<>+576(SB), Z10
+	VSUBPS       Z9, Z10, Z10
+	VADDPS       Z4, Z10, Z10
+	VADDPS       Z3, Z10, Z10
+	VFMADD231PS  Z8, Z5, Z10
+	VADDPS       Z10, Z9, Z9
+	VSCALEFPS    Z2, Z9, Z2
+	VCMPPS       $0x11, ew32<>+704(SB), Z0, K2
+	VMOVUPS      ew32<>+576(SB), Z0
+	VBLENDMPS    Z2, Z0, K2, Z6
+	VADDPS       ew32<>+576(SB), Z2, Z0
+	VMOVUPS      ew32<>+576(SB), Z3
+	VSUBPS       Z0, Z3, Z3
+	VADDPS       Z2, Z3, Z3
+	VMOVAPS      Z6, Z2
+	VDIVPS       Z0, Z2, Z2
+	VMOVAPS      Z6, Z4
+	VFNMADD231PS Z2, Z0, Z4
+	VFNMADD231PS Z2, Z3, Z4
+	VRCP14PS     Z0, Z0
+	VFMADD231PS  Z4, Z0, Z2
+	VMOVUPS      Z2, K1, (AX)(R8*1)
+	VMOVUPS.Z    (CX)(R8*2), K1, Z0
+	VMOVUPS      Z0, K1, (DX)
+	VMULPS       Z0, Z1, Z0
+	VMOVUPS.Z    (AX)(R8*2), K1, Z1
+	VADDPS       Z0, Z1, Z1
+	VPANDQ       ew32<>+1024(SB), Z1, Z0
+	VMINPS       ew32<>+1152(SB), Z0, Z3
+	VADDPS       Z3, Z3, Z3
+	VMOVUPS      ew32<>+768(SB), Z4
+	VMAXPS       Z3, Z4, Z4
+	VMOVUPS      ew32<>+832(SB), Z3
+	VMINPS       Z4, Z3, Z4
+	VMULPS       ew32<>+0(SB), Z4, Z3
+	VRNDSCALEPS  $0x00, Z3, Z3
+	VFNMADD231PS ew32<>+64(SB), Z3, Z4
+	VMOVAPS      Z4, Z5
+	VFNMADD231PS ew32<>+128(SB), Z3, Z5
+	VSUBPS       Z5, Z4, Z4
+	VFNMADD231PS ew32<>+128(SB), Z3, Z4
+	VMOVUPS      ew32<>+192(SB), Z6
+	VFMADD213PS  ew32<>+256(SB), Z5, Z6
+	VFMADD213PS  ew32<>+320(SB), Z5, Z6
+	VFMADD213PS  ew32<>+384(SB), Z5, Z6
+	VFMADD213PS  ew32<>+448(SB), Z5, Z6
+	VFMADD213PS  ew32<>+512(SB), Z5, Z6
+	VMULPS       Z5, Z5, Z8
+	VADDPS       ew32<>+576(SB), Z5, Z9
+	VMOVUPS      ew32<>+576(SB), Z10
+	VSUBPS       Z9, Z10, Z10
+	VADDPS       Z5, Z10, Z10
+	VADDPS       Z4, Z10, Z10
+	VFMADD231PS  Z8, Z6, Z10
+	VADDPS       Z10, Z9, Z9
+	VSCALEFPS    Z3, Z9, Z3
+	VADDPS       ew32<>+576(SB), Z3, Z3
+	VMULPS       Z0, Z0, Z4
+	VMOVUPS      ew32<>+1216(SB), Z5
+	VFMADD213PS  ew32<>+1280(SB), Z4, Z5
+	VFMADD213PS  ew32<>+1344(SB), Z4, Z5
+	VFMADD213PS  ew32<>+1408(SB), Z4, Z5
+	VFMADD213PS  ew32<>+1472(SB), Z4, Z5
+	VMULPS       Z4, Z0, Z4
+	VMULPS       Z4, Z5, Z5
+	VMOVUPS      ew32<>+576(SB), Z4
+	VCMPPS       $0x1d, ew32<>+1088(SB), Z0, K2
+	VBLENDMPS    ew32<>+640(SB), Z5, K2, Z5
+	VBLENDMPS    Z3, Z4, K2, Z4
+	VDIVPS       Z4, Z5, Z5
+	VBLENDMPS    ew32<>+576(SB), Z0, K2, Z7
+	VADDPS       Z5, Z7, Z7
+	VPANDQ       ew32<>+960(SB), Z1, Z0
+	VPORQ        Z0, Z7, Z7
+	VMOVUPS      Z7, K1, (AX)(R8*2)
+	VMOVUPS      ew32<>+576(SB), Z0
+	VSUBPS       Z2, Z0, Z0
+	VMULPS       Z0, Z7, Z7
+	VMOVUPS.Z    (BX), K1, Z0
+	VMULPS       Z2, Z0, Z0
+	VADDPS       Z0, Z7, Z7
+	VMOVUPS      Z7, K1, (SI)
+
+gruf_done_305:
 	VZEROUPPER
 	RET
 
@@ -8596,9 +9230,9 @@ TEXT ·lstmFwdAvx512F32(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x04, R10
-	JZ   lstmf_tail_300
+	JZ   lstmf_tail_306
 
-lstmf_loop_301:
+lstmf_loop_307:
 	VMOVUPS      (AX), Z0
 	VPORQ        ew32<>+960(SB), Z0, Z1
 	VMOVUPS      ew32<>+768(SB), Z2
@@ -8838,11 +9472,11 @@ lstmf_loop_301:
 	ADDQ         $0x00000040, BX
 	ADDQ         $0x00000040, SI
 	DECQ         R10
-	JNZ          lstmf_loop_301
+	JNZ          lstmf_loop_307
 
-lstmf_tail_300:
+lstmf_tail_306:
 	ANDQ         $0x0000000f, DI
-	JZ           lstmf_done_302
+	JZ           lstmf_done_308
 	LEAQ         kmask<>+0(SB), R10
 	KMOVW        (R10)(DI*2), K1
 	VMOVUPS.Z    (AX), K1, Z0
@@ -9079,7 +9713,7 @@ lstmf_tail_300:
 	VMULPS       Z12, Z3, Z12
 	VMOVUPS      Z12, K1, (SI)
 
-lstmf_done_302:
+lstmf_done_308:
 	VZEROUPPER
 	RET
 
@@ -9091,15 +9725,15 @@ TEXT ·maxOfAvx512F32(SB), NOSPLIT, $0-20
 	SHRQ    $0x04, CX
 	VMOVUPS (AX), Z0
 	DECQ    CX
-	JZ      max_done_304
+	JZ      max_done_310
 
-max_loop_303:
+max_loop_309:
 	ADDQ   $0x00000040, AX
 	VMAXPS (AX), Z0, Z0
 	DECQ   CX
-	JNZ    max_loop_303
+	JNZ    max_loop_309
 
-max_done_304:
+max_done_310:
 	VEXTRACTF64X4 $0x01, Z0, Y1
 	VMAXPS        Y1, Y0, Y1
 	VEXTRACTF128  $0x01, Y1, X0
@@ -9121,9 +9755,9 @@ TEXT ·expSumAvx512F32(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_305
+	JZ           es_tail_311
 
-es_loop_306:
+es_loop_312:
 	VMOVUPS      (CX), Z2
 	VSUBPS       Z0, Z2, Z2
 	VMOVUPS      ew32<>+768(SB), Z3
@@ -9157,9 +9791,9 @@ es_loop_306:
 	ADDQ         $0x00000040, AX
 	ADDQ         $0x00000040, CX
 	DECQ         DX
-	JNZ          es_loop_306
+	JNZ          es_loop_312
 
-es_tail_305:
+es_tail_311:
 	MOVQ          tdst+24(FP), AX
 	MOVQ          tsrc+32(FP), CX
 	VMOVUPS       (CX), Z2
@@ -9212,18 +9846,18 @@ TEXT ·narrowAvx512F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x03, DX
-	JZ   narrow_done_308
+	JZ   narrow_done_314
 
-narrow_loop_307:
+narrow_loop_313:
 	VMOVUPD   (CX), Z0
 	VCVTPD2PS Z0, Y0
 	VMOVUPS   Y0, (AX)
 	ADDQ      $0x00000040, CX
 	ADDQ      $0x00000020, AX
 	DECQ      DX
-	JNZ       narrow_loop_307
+	JNZ       narrow_loop_313
 
-narrow_done_308:
+narrow_done_314:
 	VZEROUPPER
 	RET
 
@@ -9234,18 +9868,18 @@ TEXT ·widenAvx512F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x03, DX
-	JZ   widen_done_310
+	JZ   widen_done_316
 
-widen_loop_309:
+widen_loop_315:
 	VMOVUPS   (CX), Y0
 	VCVTPS2PD Y0, Z0
 	VMOVUPD   Z0, (AX)
 	ADDQ      $0x00000020, CX
 	ADDQ      $0x00000040, AX
 	DECQ      DX
-	JNZ       widen_loop_309
+	JNZ       widen_loop_315
 
-widen_done_310:
+widen_done_316:
 	VZEROUPPER
 	RET
 
@@ -9258,9 +9892,9 @@ TEXT ·addAvx2F64(SB), NOSPLIT, $0-32
 	MOVQ n+24(FP), BX
 	MOVQ BX, SI
 	SHRQ $0x02, SI
-	JZ   add_tail_311
+	JZ   add_tail_317
 
-add_loop_312:
+add_loop_318:
 	VMOVUPD (CX), Y0
 	VMOVUPD (DX), Y1
 	VADDPD  Y1, Y0, Y0
@@ -9269,11 +9903,11 @@ add_loop_312:
 	ADDQ    $0x00000020, CX
 	ADDQ    $0x00000020, DX
 	DECQ    SI
-	JNZ     add_loop_312
+	JNZ     add_loop_318
 
-add_tail_311:
+add_tail_317:
 	ANDQ       $0x00000003, BX
-	JZ         add_done_313
+	JZ         add_done_319
 	LEAQ       lane64<>+0(SB), SI
 	MOVQ       $0x00000004, DI
 	SUBQ       BX, DI
@@ -9283,7 +9917,7 @@ add_tail_311:
 	VADDPD     Y2, Y1, Y1
 	VMASKMOVPD Y1, Y0, (AX)
 
-add_done_313:
+add_done_319:
 	VZEROUPPER
 	RET
 
@@ -9302,9 +9936,9 @@ TEXT ·lstmBackAvx2F64(SB), NOSPLIT, $0-56
 	LEAQ (R9)(R9*2), R10
 	MOVQ R8, R11
 	SHRQ $0x02, R11
-	JZ   lstmb_tail_314
+	JZ   lstmb_tail_320
 
-lstmb_loop_315:
+lstmb_loop_321:
 	VMOVUPD ew64<>+704(SB), Y0
 	VMOVUPD (AX), Y1
 	VMOVUPD (AX)(R9*1), Y2
@@ -9348,11 +9982,11 @@ lstmb_loop_315:
 	ADDQ    $0x00000020, SI
 	ADDQ    $0x00000020, DI
 	DECQ    R11
-	JNZ     lstmb_loop_315
+	JNZ     lstmb_loop_321
 
-lstmb_tail_314:
+lstmb_tail_320:
 	ANDQ       $0x00000003, R8
-	JZ         lstmb_done_316
+	JZ         lstmb_done_322
 	LEAQ       lane64<>+0(SB), R11
 	MOVQ       $0x00000004, R12
 	SUBQ       R8, R12
@@ -9394,7 +10028,7 @@ lstmb_tail_314:
 	VMULPD     Y3, Y8, Y8
 	VMASKMOVPD Y8, Y0, (DI)
 
-lstmb_done_316:
+lstmb_done_322:
 	VZEROUPPER
 	RET
 
@@ -9413,9 +10047,9 @@ TEXT ·gruBackAvx2F64(SB), NOSPLIT, $0-64
 	SHLQ $0x03, R10
 	MOVQ R9, R11
 	SHRQ $0x02, R11
-	JZ   grub_tail_317
+	JZ   grub_tail_323
 
-grub_loop_318:
+grub_loop_324:
 	VMOVUPD ew64<>+704(SB), Y0
 	VMOVUPD (AX), Y1
 	VMOVUPD (AX)(R10*1), Y2
@@ -9454,11 +10088,11 @@ grub_loop_318:
 	ADDQ    $0x00000020, DI
 	ADDQ    $0x00000020, R8
 	DECQ    R11
-	JNZ     grub_loop_318
+	JNZ     grub_loop_324
 
-grub_tail_317:
+grub_tail_323:
 	ANDQ       $0x00000003, R9
-	JZ         grub_done_319
+	JZ         grub_done_325
 	LEAQ       lane64<>+0(SB), R11
 	MOVQ       $0x00000004, R12
 	SUBQ       R9, R12
@@ -9494,7 +10128,357 @@ grub_tail_317:
 	VMASKMOVPD Y6, Y0, (CX)(R10*1)
 	VMASKMOVPD Y6, Y0, (DX)(R10*1)
 
-grub_done_319:
+grub_done_325:
+	VZEROUPPER
+	RET
+
+// func gruFwdAvx2F64(gates *float64, hsum *float64, ghn *float64, hp *float64, hn *float64, h int)
+// Requires: AVX, AVX2, FMA3
+TEXT ·gruFwdAvx2F64(SB), NOSPLIT, $0-48
+	MOVQ gates+0(FP), AX
+	MOVQ hsum+8(FP), CX
+	MOVQ ghn+16(FP), DX
+	MOVQ hp+24(FP), BX
+	MOVQ hn+32(FP), SI
+	MOVQ h+40(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x03, R8
+	MOVQ DI, R9
+	SHRQ $0x02, R9
+	JZ   gruf_tail_326
+
+gruf_loop_327:
+	VMOVUPD      (AX), Y0
+	VMOVUPD      (CX), Y1
+	VADDPD       Y1, Y0, Y0
+	VXORPD       ew64<>+1088(SB), Y0, Y0
+	VMOVUPD      ew64<>+896(SB), Y1
+	VMAXPD       Y0, Y1, Y1
+	VMOVUPD      ew64<>+960(SB), Y0
+	VMINPD       Y1, Y0, Y1
+	VMULPD       ew64<>+0(SB), Y1, Y0
+	VROUNDPD     $0x00, Y0, Y0
+	VFNMADD231PD ew64<>+64(SB), Y0, Y1
+	VFNMADD231PD ew64<>+128(SB), Y0, Y1
+	VMULPD       ew64<>+192(SB), Y1, Y1
+	VMOVUPD      ew64<>+256(SB), Y2
+	VFMADD213PD  ew64<>+320(SB), Y1, Y2
+	VFMADD213PD  ew64<>+384(SB), Y1, Y2
+	VFMADD213PD  ew64<>+448(SB), Y1, Y2
+	VFMADD213PD  ew64<>+512(SB), Y1, Y2
+	VFMADD213PD  ew64<>+576(SB), Y1, Y2
+	VFMADD213PD  ew64<>+640(SB), Y1, Y2
+	VFMADD213PD  ew64<>+704(SB), Y1, Y2
+	VMULPD       Y2, Y1, Y1
+	VADDPD       ew64<>+768(SB), Y1, Y2
+	VMULPD       Y2, Y1, Y1
+	VADDPD       ew64<>+768(SB), Y1, Y2
+	VMULPD       Y2, Y1, Y1
+	VADDPD       ew64<>+768(SB), Y1, Y2
+	VMULPD       Y2, Y1, Y1
+	VADDPD       ew64<>+768(SB), Y1, Y2
+	VFMADD213PD  ew64<>+704(SB), Y2, Y1
+	VMULPD       ew64<>+640(SB), Y0, Y2
+	VROUNDPD     $0x01, Y2, Y2
+	VSUBPD       Y2, Y0, Y0
+	VADDPD       ew64<>+1024(SB), Y2, Y2
+	VPSLLQ       $0x34, Y2, Y2
+	VADDPD       ew64<>+1024(SB), Y0, Y0
+	VPSLLQ       $0x34, Y0, Y0
+	VMULPD       Y2, Y1, Y1
+	VMULPD       Y0, Y1, Y1
+	VADDPD       ew64<>+704(SB), Y1, Y1
+	VMOVUPD      ew64<>+704(SB), Y0
+	VDIVPD       Y1, Y0, Y0
+	VMOVUPD      Y0, (AX)
+	VMOVUPD      (AX)(R8*1), Y1
+	VMOVUPD      (CX)(R8*1), Y2
+	VADDPD       Y2, Y1, Y1
+	VXORPD       ew64<>+1088(SB), Y1, Y1
+	VMOVUPD      ew64<>+896(SB), Y2
+	VMAXPD       Y1, Y2, Y2
+	VMOVUPD      ew64<>+960(SB), Y1
+	VMINPD       Y2, Y1, Y2
+	VMULPD       ew64<>+0(SB), Y2, Y1
+	VROUNDPD     $0x00, Y1, Y1
+	VFNMADD231PD ew64<>+64(SB), Y1, Y2
+	VFNMADD231PD ew64<>+128(SB), Y1, Y2
+	VMULPD       ew64<>+192(SB), Y2, Y2
+	VMOVUPD      ew64<>+256(SB), Y3
+	VFMADD213PD  ew64<>+320(SB), Y2, Y3
+	VFMADD213PD  ew64<>+384(SB), Y2, Y3
+	VFMADD213PD  ew64<>+448(SB), Y2, Y3
+	VFMADD213PD  ew64<>+512(SB), Y2, Y3
+	VFMADD213PD  ew64<>+576(SB), Y2, Y3
+	VFMADD213PD  ew64<>+640(SB), Y2, Y3
+	VFMADD213PD  ew64<>+704(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VFMADD213PD  ew64<>+704(SB), Y3, Y2
+	VMULPD       ew64<>+640(SB), Y1, Y3
+	VROUNDPD     $0x01, Y3, Y3
+	VSUBPD       Y3, Y1, Y1
+	VADDPD       ew64<>+1024(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y3
+	VADDPD       ew64<>+1024(SB), Y1, Y1
+	VPSLLQ       $0x34, Y1, Y1
+	VMULPD       Y3, Y2, Y2
+	VMULPD       Y1, Y2, Y2
+	VADDPD       ew64<>+704(SB), Y2, Y2
+	VMOVUPD      ew64<>+704(SB), Y1
+	VDIVPD       Y2, Y1, Y1
+	VMOVUPD      Y1, (AX)(R8*1)
+	VMOVUPD      (CX)(R8*2), Y2
+	VMOVUPD      Y2, (DX)
+	VMULPD       Y2, Y0, Y2
+	VMOVUPD      (AX)(R8*2), Y0
+	VADDPD       Y2, Y0, Y0
+	VANDPD       ew64<>+1152(SB), Y0, Y2
+	VADDPD       Y2, Y2, Y3
+	VMOVUPD      ew64<>+896(SB), Y4
+	VMAXPD       Y3, Y4, Y4
+	VMOVUPD      ew64<>+960(SB), Y3
+	VMINPD       Y4, Y3, Y4
+	VMULPD       ew64<>+0(SB), Y4, Y3
+	VROUNDPD     $0x00, Y3, Y3
+	VFNMADD231PD ew64<>+64(SB), Y3, Y4
+	VFNMADD231PD ew64<>+128(SB), Y3, Y4
+	VMULPD       ew64<>+192(SB), Y4, Y4
+	VMOVUPD      ew64<>+256(SB), Y5
+	VFMADD213PD  ew64<>+320(SB), Y4, Y5
+	VFMADD213PD  ew64<>+384(SB), Y4, Y5
+	VFMADD213PD  ew64<>+448(SB), Y4, Y5
+	VFMADD213PD  ew64<>+512(SB), Y4, Y5
+	VFMADD213PD  ew64<>+576(SB), Y4, Y5
+	VFMADD213PD  ew64<>+640(SB), Y4, Y5
+	VFMADD213PD  ew64<>+704(SB), Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       ew64<>+768(SB), Y4, Y5
+	VFMADD213PD  ew64<>+704(SB), Y5, Y4
+	VMULPD       ew64<>+640(SB), Y3, Y5
+	VROUNDPD     $0x01, Y5, Y5
+	VSUBPD       Y5, Y3, Y3
+	VADDPD       ew64<>+1024(SB), Y5, Y5
+	VPSLLQ       $0x34, Y5, Y5
+	VADDPD       ew64<>+1024(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y3
+	VMULPD       Y5, Y4, Y4
+	VMULPD       Y3, Y4, Y4
+	VADDPD       ew64<>+704(SB), Y4, Y4
+	VMULPD       Y2, Y2, Y3
+	VMULPD       ew64<>+1280(SB), Y3, Y5
+	VADDPD       ew64<>+1344(SB), Y5, Y5
+	VMULPD       Y3, Y5, Y5
+	VADDPD       ew64<>+1408(SB), Y5, Y5
+	VADDPD       ew64<>+1472(SB), Y3, Y6
+	VMULPD       Y3, Y6, Y6
+	VADDPD       ew64<>+1536(SB), Y6, Y6
+	VMULPD       Y3, Y6, Y6
+	VADDPD       ew64<>+1600(SB), Y6, Y6
+	VMULPD       Y3, Y2, Y3
+	VMULPD       Y5, Y3, Y5
+	VCMPPD       $0x1d, ew64<>+1216(SB), Y2, Y3
+	VBLENDVPD    Y3, ew64<>+832(SB), Y5, Y5
+	VBLENDVPD    Y3, Y4, Y6, Y6
+	VDIVPD       Y6, Y5, Y5
+	VBLENDVPD    Y3, ew64<>+704(SB), Y2, Y2
+	VADDPD       Y5, Y2, Y2
+	VANDPD       ew64<>+1088(SB), Y0, Y0
+	VORPD        Y0, Y2, Y2
+	VMOVUPD      Y2, (AX)(R8*2)
+	VMOVUPD      ew64<>+704(SB), Y0
+	VSUBPD       Y1, Y0, Y0
+	VMULPD       Y0, Y2, Y2
+	VMOVUPD      (BX), Y0
+	VMULPD       Y1, Y0, Y0
+	VADDPD       Y0, Y2, Y2
+	VMOVUPD      Y2, (SI)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	DECQ         R9
+	JNZ          gruf_loop_327
+
+gruf_tail_326:
+	ANDQ         $0x00000003, DI
+	JZ           gruf_done_328
+	LEAQ         lane64<>+0(SB), R9
+	MOVQ         $0x00000004, R10
+	SUBQ         DI, R10
+	VMOVDQU      (R9)(R10*8), Y0
+	VMASKMOVPD   (AX), Y0, Y1
+	VMASKMOVPD   (CX), Y0, Y2
+	VADDPD       Y2, Y1, Y1
+	VXORPD       ew64<>+1088(SB), Y1, Y1
+	VMOVUPD      ew64<>+896(SB), Y2
+	VMAXPD       Y1, Y2, Y2
+	VMOVUPD      ew64<>+960(SB), Y1
+	VMINPD       Y2, Y1, Y2
+	VMULPD       ew64<>+0(SB), Y2, Y1
+	VROUNDPD     $0x00, Y1, Y1
+	VFNMADD231PD ew64<>+64(SB), Y1, Y2
+	VFNMADD231PD ew64<>+128(SB), Y1, Y2
+	VMULPD       ew64<>+192(SB), Y2, Y2
+	VMOVUPD      ew64<>+256(SB), Y3
+	VFMADD213PD  ew64<>+320(SB), Y2, Y3
+	VFMADD213PD  ew64<>+384(SB), Y2, Y3
+	VFMADD213PD  ew64<>+448(SB), Y2, Y3
+	VFMADD213PD  ew64<>+512(SB), Y2, Y3
+	VFMADD213PD  ew64<>+576(SB), Y2, Y3
+	VFMADD213PD  ew64<>+640(SB), Y2, Y3
+	VFMADD213PD  ew64<>+704(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VMULPD       Y3, Y2, Y2
+	VADDPD       ew64<>+768(SB), Y2, Y3
+	VFMADD213PD  ew64<>+704(SB), Y3, Y2
+	VMULPD       ew64<>+640(SB), Y1, Y3
+	VROUNDPD     $0x01, Y3, Y3
+	VSUBPD       Y3, Y1, Y1
+	VADDPD       ew64<>+1024(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y3
+	VADDPD       ew64<>+1024(SB), Y1, Y1
+	VPSLLQ       $0x34, Y1, Y1
+	VMULPD       Y3, Y2, Y2
+	VMULPD       Y1, Y2, Y2
+	VADDPD       ew64<>+704(SB), Y2, Y2
+	VMOVUPD      ew64<>+704(SB), Y1
+	VDIVPD       Y2, Y1, Y1
+	VMASKMOVPD   Y1, Y0, (AX)
+	VMASKMOVPD   (AX)(R8*1), Y0, Y2
+	VMASKMOVPD   (CX)(R8*1), Y0, Y3
+	VADDPD       Y3, Y2, Y2
+	VXORPD       ew64<>+1088(SB), Y2, Y2
+	VMOVUPD      ew64<>+896(SB), Y3
+	VMAXPD       Y2, Y3, Y3
+	VMOVUPD      ew64<>+960(SB), Y2
+	VMINPD       Y3, Y2, Y3
+	VMULPD       ew64<>+0(SB), Y3, Y2
+	VROUNDPD     $0x00, Y2, Y2
+	VFNMADD231PD ew64<>+64(SB), Y2, Y3
+	VFNMADD231PD ew64<>+128(SB), Y2, Y3
+	VMULPD       ew64<>+192(SB), Y3, Y3
+	VMOVUPD      ew64<>+256(SB), Y4
+	VFMADD213PD  ew64<>+320(SB), Y3, Y4
+	VFMADD213PD  ew64<>+384(SB), Y3, Y4
+	VFMADD213PD  ew64<>+448(SB), Y3, Y4
+	VFMADD213PD  ew64<>+512(SB), Y3, Y4
+	VFMADD213PD  ew64<>+576(SB), Y3, Y4
+	VFMADD213PD  ew64<>+640(SB), Y3, Y4
+	VFMADD213PD  ew64<>+704(SB), Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       ew64<>+768(SB), Y3, Y4
+	VFMADD213PD  ew64<>+704(SB), Y4, Y3
+	VMULPD       ew64<>+640(SB), Y2, Y4
+	VROUNDPD     $0x01, Y4, Y4
+	VSUBPD       Y4, Y2, Y2
+	VADDPD       ew64<>+1024(SB), Y4, Y4
+	VPSLLQ       $0x34, Y4, Y4
+	VADDPD       ew64<>+1024(SB), Y2, Y2
+	VPSLLQ       $0x34, Y2, Y2
+	VMULPD       Y4, Y3, Y3
+	VMULPD       Y2, Y3, Y3
+	VADDPD       ew64<>+704(SB), Y3, Y3
+	VMOVUPD      ew64<>+704(SB), Y2
+	VDIVPD       Y3, Y2, Y2
+	VMASKMOVPD   Y2, Y0, (AX)(R8*1)
+	VMASKMOVPD   (CX)(R8*2), Y0, Y3
+	VMASKMOVPD   Y3, Y0, (DX)
+	VMULPD       Y3, Y1, Y3
+	VMASKMOVPD   (AX)(R8*2), Y0, Y1
+	VADDPD       Y3, Y1, Y1
+	VANDPD       ew64<>+1152(SB), Y1, Y3
+	VADDPD       Y3, Y3, Y4
+	VMOVUPD      ew64<>+896(SB), Y5
+	VMAXPD       Y4, Y5, Y5
+	VMOVUPD      ew64<>+960(SB), Y4
+	VMINPD       Y5, Y4, Y5
+	VMULPD       ew64<>+0(SB), Y5, Y4
+	VROUNDPD     $0x00, Y4, Y4
+	VFNMADD231PD ew64<>+64(SB), Y4, Y5
+	VFNMADD231PD ew64<>+128(SB), Y4, Y5
+	VMULPD       ew64<>+192(SB), Y5, Y5
+	VMOVUPD      ew64<>+256(SB), Y6
+	VFMADD213PD  ew64<>+320(SB), Y5, Y6
+	VFMADD213PD  ew64<>+384(SB), Y5, Y6
+	VFMADD213PD  ew64<>+448(SB), Y5, Y6
+	VFMADD213PD  ew64<>+512(SB), Y5, Y6
+	VFMADD213PD  ew64<>+576(SB), Y5, Y6
+	VFMADD213PD  ew64<>+640(SB), Y5, Y6
+	VFMADD213PD  ew64<>+704(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VMULPD       Y6, Y5, Y5
+	VADDPD       ew64<>+768(SB), Y5, Y6
+	VFMADD213PD  ew64<>+704(SB), Y6, Y5
+	VMULPD       ew64<>+640(SB), Y4, Y6
+	VROUNDPD     $0x01, Y6, Y6
+	VSUBPD       Y6, Y4, Y4
+	VADDPD       ew64<>+1024(SB), Y6, Y6
+	VPSLLQ       $0x34, Y6, Y6
+	VADDPD       ew64<>+1024(SB), Y4, Y4
+	VPSLLQ       $0x34, Y4, Y4
+	VMULPD       Y6, Y5, Y5
+	VMULPD       Y4, Y5, Y5
+	VADDPD       ew64<>+704(SB), Y5, Y5
+	VMULPD       Y3, Y3, Y4
+	VMULPD       ew64<>+1280(SB), Y4, Y6
+	VADDPD       ew64<>+1344(SB), Y6, Y6
+	VMULPD       Y4, Y6, Y6
+	VADDPD       ew64<>+1408(SB), Y6, Y6
+	VADDPD       ew64<>+1472(SB), Y4, Y7
+	VMULPD       Y4, Y7, Y7
+	VADDPD       ew64<>+1536(SB), Y7, Y7
+	VMULPD       Y4, Y7, Y7
+	VADDPD       ew64<>+1600(SB), Y7, Y7
+	VMULPD       Y4, Y3, Y4
+	VMULPD       Y6, Y4, Y6
+	VCMPPD       $0x1d, ew64<>+1216(SB), Y3, Y4
+	VBLENDVPD    Y4, ew64<>+832(SB), Y6, Y6
+	VBLENDVPD    Y4, Y5, Y7, Y7
+	VDIVPD       Y7, Y6, Y6
+	VBLENDVPD    Y4, ew64<>+704(SB), Y3, Y3
+	VADDPD       Y6, Y3, Y3
+	VANDPD       ew64<>+1088(SB), Y1, Y1
+	VORPD        Y1, Y3, Y3
+	VMASKMOVPD   Y3, Y0, (AX)(R8*2)
+	VMOVUPD      ew64<>+704(SB), Y1
+	VSUBPD       Y2, Y1, Y1
+	VMULPD       Y1, Y3, Y3
+	VMASKMOVPD   (BX), Y0, Y1
+	VMULPD       Y2, Y1, Y1
+	VADDPD       Y1, Y3, Y3
+	VMASKMOVPD   Y3, Y0, (SI)
+
+gruf_done_328:
 	VZEROUPPER
 	RET
 
@@ -9512,9 +10496,9 @@ TEXT ·lstmFwdAvx2F64(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x02, R10
-	JZ   lstmf_tail_320
+	JZ   lstmf_tail_329
 
-lstmf_loop_321:
+lstmf_loop_330:
 	VMOVUPD      (AX), Y0
 	VXORPD       ew64<>+1088(SB), Y0, Y0
 	VMOVUPD      ew64<>+896(SB), Y1
@@ -9770,11 +10754,11 @@ lstmf_loop_321:
 	ADDQ         $0x00000020, BX
 	ADDQ         $0x00000020, SI
 	DECQ         R10
-	JNZ          lstmf_loop_321
+	JNZ          lstmf_loop_330
 
-lstmf_tail_320:
+lstmf_tail_329:
 	ANDQ         $0x00000003, DI
-	JZ           lstmf_done_322
+	JZ           lstmf_done_331
 	LEAQ         lane64<>+0(SB), R10
 	MOVQ         $0x00000004, R11
 	SUBQ         DI, R11
@@ -10029,7 +11013,7 @@ lstmf_tail_320:
 	VMULPD       Y1, Y3, Y1
 	VMASKMOVPD   Y1, Y0, (SI)
 
-lstmf_done_322:
+lstmf_done_331:
 	VZEROUPPER
 	RET
 
@@ -10041,15 +11025,15 @@ TEXT ·maxOfAvx2F64(SB), NOSPLIT, $0-24
 	SHRQ    $0x02, CX
 	VMOVUPD (AX), Y0
 	DECQ    CX
-	JZ      max_done_324
+	JZ      max_done_333
 
-max_loop_323:
+max_loop_332:
 	ADDQ   $0x00000020, AX
 	VMAXPD (AX), Y0, Y0
 	DECQ   CX
-	JNZ    max_loop_323
+	JNZ    max_loop_332
 
-max_done_324:
+max_done_333:
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPD       X1, X0, X1
 	VUNPCKHPD    X1, X1, X0
@@ -10070,9 +11054,9 @@ TEXT ·expSumAvx2F64(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_325
+	JZ           es_tail_334
 
-es_loop_326:
+es_loop_335:
 	VMOVUPD      (CX), Y5
 	VSUBPD       Y0, Y5, Y5
 	VMOVUPD      ew64<>+896(SB), Y6
@@ -10232,9 +11216,9 @@ es_loop_326:
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000080, CX
 	DECQ         DX
-	JNZ          es_loop_326
+	JNZ          es_loop_335
 
-es_tail_325:
+es_tail_334:
 	MOVQ         tdst+24(FP), AX
 	MOVQ         tsrc+32(FP), CX
 	VMOVUPD      (CX), Y5
@@ -10413,9 +11397,9 @@ TEXT ·addAvx2F32(SB), NOSPLIT, $0-32
 	MOVQ n+24(FP), BX
 	MOVQ BX, SI
 	SHRQ $0x03, SI
-	JZ   add_tail_327
+	JZ   add_tail_336
 
-add_loop_328:
+add_loop_337:
 	VMOVUPS (CX), Y0
 	VMOVUPS (DX), Y1
 	VADDPS  Y1, Y0, Y0
@@ -10424,11 +11408,11 @@ add_loop_328:
 	ADDQ    $0x00000020, CX
 	ADDQ    $0x00000020, DX
 	DECQ    SI
-	JNZ     add_loop_328
+	JNZ     add_loop_337
 
-add_tail_327:
+add_tail_336:
 	ANDQ       $0x00000007, BX
-	JZ         add_done_329
+	JZ         add_done_338
 	LEAQ       lane32<>+0(SB), SI
 	MOVQ       $0x00000008, DI
 	SUBQ       BX, DI
@@ -10438,7 +11422,7 @@ add_tail_327:
 	VADDPS     Y2, Y1, Y1
 	VMASKMOVPS Y1, Y0, (AX)
 
-add_done_329:
+add_done_338:
 	VZEROUPPER
 	RET
 
@@ -10457,9 +11441,9 @@ TEXT ·lstmBackAvx2F32(SB), NOSPLIT, $0-56
 	LEAQ (R9)(R9*2), R10
 	MOVQ R8, R11
 	SHRQ $0x03, R11
-	JZ   lstmb_tail_330
+	JZ   lstmb_tail_339
 
-lstmb_loop_331:
+lstmb_loop_340:
 	VMOVUPS ew32<>+576(SB), Y0
 	VMOVUPS (AX), Y1
 	VMOVUPS (AX)(R9*1), Y2
@@ -10503,11 +11487,11 @@ lstmb_loop_331:
 	ADDQ    $0x00000020, SI
 	ADDQ    $0x00000020, DI
 	DECQ    R11
-	JNZ     lstmb_loop_331
+	JNZ     lstmb_loop_340
 
-lstmb_tail_330:
+lstmb_tail_339:
 	ANDQ       $0x00000007, R8
-	JZ         lstmb_done_332
+	JZ         lstmb_done_341
 	LEAQ       lane32<>+0(SB), R11
 	MOVQ       $0x00000008, R12
 	SUBQ       R8, R12
@@ -10549,7 +11533,7 @@ lstmb_tail_330:
 	VMULPS     Y3, Y8, Y8
 	VMASKMOVPS Y8, Y0, (DI)
 
-lstmb_done_332:
+lstmb_done_341:
 	VZEROUPPER
 	RET
 
@@ -10568,9 +11552,9 @@ TEXT ·gruBackAvx2F32(SB), NOSPLIT, $0-64
 	SHLQ $0x02, R10
 	MOVQ R9, R11
 	SHRQ $0x03, R11
-	JZ   grub_tail_333
+	JZ   grub_tail_342
 
-grub_loop_334:
+grub_loop_343:
 	VMOVUPS ew32<>+576(SB), Y0
 	VMOVUPS (AX), Y1
 	VMOVUPS (AX)(R10*1), Y2
@@ -10609,11 +11593,11 @@ grub_loop_334:
 	ADDQ    $0x00000020, DI
 	ADDQ    $0x00000020, R8
 	DECQ    R11
-	JNZ     grub_loop_334
+	JNZ     grub_loop_343
 
-grub_tail_333:
+grub_tail_342:
 	ANDQ       $0x00000007, R9
-	JZ         grub_done_335
+	JZ         grub_done_344
 	LEAQ       lane32<>+0(SB), R11
 	MOVQ       $0x00000008, R12
 	SUBQ       R9, R12
@@ -10649,7 +11633,391 @@ grub_tail_333:
 	VMASKMOVPS Y6, Y0, (CX)(R10*1)
 	VMASKMOVPS Y6, Y0, (DX)(R10*1)
 
-grub_done_335:
+grub_done_344:
+	VZEROUPPER
+	RET
+
+// func gruFwdAvx2F32(gates *float32, hsum *float32, ghn *float32, hp *float32, hn *float32, h int)
+// Requires: AVX, AVX2, FMA3
+TEXT ·gruFwdAvx2F32(SB), NOSPLIT, $0-48
+	MOVQ gates+0(FP), AX
+	MOVQ hsum+8(FP), CX
+	MOVQ ghn+16(FP), DX
+	MOVQ hp+24(FP), BX
+	MOVQ hn+32(FP), SI
+	MOVQ h+40(FP), DI
+	MOVQ DI, R8
+	SHLQ $0x02, R8
+	MOVQ DI, R9
+	SHRQ $0x03, R9
+	JZ   gruf_tail_345
+
+gruf_loop_346:
+	VMOVUPS      (AX), Y0
+	VMOVUPS      (CX), Y1
+	VADDPS       Y1, Y0, Y0
+	VORPD        ew32<>+960(SB), Y0, Y1
+	VMOVUPS      ew32<>+768(SB), Y2
+	VMAXPS       Y1, Y2, Y2
+	VMOVUPS      ew32<>+832(SB), Y1
+	VMINPS       Y2, Y1, Y2
+	VMULPS       ew32<>+0(SB), Y2, Y1
+	VROUNDPS     $0x00, Y1, Y1
+	VFNMADD231PS ew32<>+64(SB), Y1, Y2
+	VMOVAPS      Y2, Y3
+	VFNMADD231PS ew32<>+128(SB), Y1, Y3
+	VSUBPS       Y3, Y2, Y2
+	VFNMADD231PS ew32<>+128(SB), Y1, Y2
+	VMOVUPS      ew32<>+192(SB), Y4
+	VFMADD213PS  ew32<>+256(SB), Y3, Y4
+	VFMADD213PS  ew32<>+320(SB), Y3, Y4
+	VFMADD213PS  ew32<>+384(SB), Y3, Y4
+	VFMADD213PS  ew32<>+448(SB), Y3, Y4
+	VFMADD213PS  ew32<>+512(SB), Y3, Y4
+	VMULPS       Y3, Y3, Y5
+	VADDPS       ew32<>+576(SB), Y3, Y6
+	VMOVUPS      ew32<>+576(SB), Y7
+	VSUBPS       Y6, Y7, Y7
+	VADDPS       Y3, Y7, Y7
+	VADDPS       Y2, Y7, Y7
+	VFMADD231PS  Y5, Y4, Y7
+	VADDPS       Y7, Y6, Y6
+	VMULPS       ew32<>+512(SB), Y1, Y2
+	VROUNDPS     $0x01, Y2, Y2
+	VSUBPS       Y2, Y1, Y1
+	VADDPS       ew32<>+896(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VADDPS       ew32<>+896(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y2, Y6, Y2
+	VMULPS       Y1, Y2, Y2
+	VCMPPS       $0x11, ew32<>+704(SB), Y0, Y0
+	VMOVUPS      ew32<>+576(SB), Y1
+	VBLENDVPS    Y0, Y2, Y1, Y0
+	VADDPS       ew32<>+576(SB), Y2, Y1
+	VMOVUPS      ew32<>+576(SB), Y3
+	VSUBPS       Y1, Y3, Y3
+	VADDPS       Y2, Y3, Y3
+	VMOVAPS      Y0, Y2
+	VDIVPS       Y1, Y2, Y2
+	VMOVAPS      Y0, Y0
+	VFNMADD231PS Y2, Y1, Y0
+	VFNMADD231PS Y2, Y3, Y0
+	VRCPPS       Y1, Y1
+	VFMADD231PS  Y0, Y1, Y2
+	VMOVUPS      Y2, (AX)
+	VMOVUPS      (AX)(R8*1), Y0
+	VMOVUPS      (CX)(R8*1), Y1
+	VADDPS       Y1, Y0, Y0
+	VORPD        ew32<>+960(SB), Y0, Y1
+	VMOVUPS      ew32<>+768(SB), Y3
+	VMAXPS       Y1, Y3, Y3
+	VMOVUPS      ew32<>+832(SB), Y1
+	VMINPS       Y3, Y1, Y3
+	VMULPS       ew32<>+0(SB), Y3, Y1
+	VROUNDPS     $0x00, Y1, Y1
+	VFNMADD231PS ew32<>+64(SB), Y1, Y3
+	VMOVAPS      Y3, Y4
+	VFNMADD231PS ew32<>+128(SB), Y1, Y4
+	VSUBPS       Y4, Y3, Y3
+	VFNMADD231PS ew32<>+128(SB), Y1, Y3
+	VMOVUPS      ew32<>+192(SB), Y5
+	VFMADD213PS  ew32<>+256(SB), Y4, Y5
+	VFMADD213PS  ew32<>+320(SB), Y4, Y5
+	VFMADD213PS  ew32<>+384(SB), Y4, Y5
+	VFMADD213PS  ew32<>+448(SB), Y4, Y5
+	VFMADD213PS  ew32<>+512(SB), Y4, Y5
+	VMULPS       Y4, Y4, Y6
+	VADDPS       ew32<>+576(SB), Y4, Y7
+	VMOVUPS      ew32<>+576(SB), Y8
+	VSUBPS       Y7, Y8, Y8
+	VADDPS       Y4, Y8, Y8
+	VADDPS       Y3, Y8, Y8
+	VFMADD231PS  Y6, Y5, Y8
+	VADDPS       Y8, Y7, Y7
+	VMULPS       ew32<>+512(SB), Y1, Y3
+	VROUNDPS     $0x01, Y3, Y3
+	VSUBPS       Y3, Y1, Y1
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y1, Y1
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y3, Y7, Y3
+	VMULPS       Y1, Y3, Y3
+	VCMPPS       $0x11, ew32<>+704(SB), Y0, Y0
+	VMOVUPS      ew32<>+576(SB), Y1
+	VBLENDVPS    Y0, Y3, Y1, Y0
+	VADDPS       ew32<>+576(SB), Y3, Y1
+	VMOVUPS      ew32<>+576(SB), Y4
+	VSUBPS       Y1, Y4, Y4
+	VADDPS       Y3, Y4, Y4
+	VMOVAPS      Y0, Y3
+	VDIVPS       Y1, Y3, Y3
+	VMOVAPS      Y0, Y0
+	VFNMADD231PS Y3, Y1, Y0
+	VFNMADD231PS Y3, Y4, Y0
+	VRCPPS       Y1, Y1
+	VFMADD231PS  Y0, Y1, Y3
+	VMOVUPS      Y3, (AX)(R8*1)
+	VMOVUPS      (CX)(R8*2), Y0
+	VMOVUPS      Y0, (DX)
+	VMULPS       Y0, Y2, Y0
+	VMOVUPS      (AX)(R8*2), Y1
+	VADDPS       Y0, Y1, Y1
+	VANDPD       ew32<>+1024(SB), Y1, Y0
+	VMINPS       ew32<>+1152(SB), Y0, Y2
+	VADDPS       Y2, Y2, Y2
+	VMOVUPS      ew32<>+768(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      ew32<>+832(SB), Y2
+	VMINPS       Y4, Y2, Y4
+	VMULPS       ew32<>+0(SB), Y4, Y2
+	VROUNDPS     $0x00, Y2, Y2
+	VFNMADD231PS ew32<>+64(SB), Y2, Y4
+	VMOVAPS      Y4, Y5
+	VFNMADD231PS ew32<>+128(SB), Y2, Y5
+	VSUBPS       Y5, Y4, Y4
+	VFNMADD231PS ew32<>+128(SB), Y2, Y4
+	VMOVUPS      ew32<>+192(SB), Y6
+	VFMADD213PS  ew32<>+256(SB), Y5, Y6
+	VFMADD213PS  ew32<>+320(SB), Y5, Y6
+	VFMADD213PS  ew32<>+384(SB), Y5, Y6
+	VFMADD213PS  ew32<>+448(SB), Y5, Y6
+	VFMADD213PS  ew32<>+512(SB), Y5, Y6
+	VMULPS       Y5, Y5, Y7
+	VADDPS       ew32<>+576(SB), Y5, Y8
+	VMOVUPS      ew32<>+576(SB), Y9
+	VSUBPS       Y8, Y9, Y9
+	VADDPS       Y5, Y9, Y9
+	VADDPS       Y4, Y9, Y9
+	VFMADD231PS  Y7, Y6, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       ew32<>+512(SB), Y2, Y4
+	VROUNDPS     $0x01, Y4, Y4
+	VSUBPS       Y4, Y2, Y2
+	VADDPS       ew32<>+896(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VADDPS       ew32<>+896(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y4, Y8, Y4
+	VMULPS       Y2, Y4, Y4
+	VADDPS       ew32<>+576(SB), Y4, Y4
+	VMULPS       Y0, Y0, Y2
+	VMOVUPS      ew32<>+1216(SB), Y5
+	VFMADD213PS  ew32<>+1280(SB), Y2, Y5
+	VFMADD213PS  ew32<>+1344(SB), Y2, Y5
+	VFMADD213PS  ew32<>+1408(SB), Y2, Y5
+	VFMADD213PS  ew32<>+1472(SB), Y2, Y5
+	VMULPS       Y2, Y0, Y2
+	VMULPS       Y2, Y5, Y5
+	VMOVUPS      ew32<>+576(SB), Y2
+	VCMPPS       $0x1d, ew32<>+1088(SB), Y0, Y6
+	VBLENDVPS    Y6, ew32<>+640(SB), Y5, Y5
+	VBLENDVPS    Y6, Y4, Y2, Y2
+	VDIVPS       Y2, Y5, Y5
+	VBLENDVPS    Y6, ew32<>+576(SB), Y0, Y0
+	VADDPS       Y5, Y0, Y0
+	VANDPD       ew32<>+960(SB), Y1, Y1
+	VORPD        Y1, Y0, Y0
+	VMOVUPS      Y0, (AX)(R8*2)
+	VMOVUPS      ew32<>+576(SB), Y1
+	VSUBPS       Y3, Y1, Y1
+	VMULPS       Y1, Y0, Y0
+	VMOVUPS      (BX), Y1
+	VMULPS       Y3, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	VMOVUPS      Y0, (SI)
+	ADDQ         $0x00000020, AX
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, DX
+	ADDQ         $0x00000020, BX
+	ADDQ         $0x00000020, SI
+	DECQ         R9
+	JNZ          gruf_loop_346
+
+gruf_tail_345:
+	ANDQ         $0x00000007, DI
+	JZ           gruf_done_347
+	LEAQ         lane32<>+0(SB), R9
+	MOVQ         $0x00000008, R10
+	SUBQ         DI, R10
+	VMOVDQU      (R9)(R10*4), Y0
+	VMASKMOVPS   (AX), Y0, Y1
+	VMASKMOVPS   (CX), Y0, Y2
+	VADDPS       Y2, Y1, Y1
+	VORPD        ew32<>+960(SB), Y1, Y2
+	VMOVUPS      ew32<>+768(SB), Y3
+	VMAXPS       Y2, Y3, Y3
+	VMOVUPS      ew32<>+832(SB), Y2
+	VMINPS       Y3, Y2, Y3
+	VMULPS       ew32<>+0(SB), Y3, Y2
+	VROUNDPS     $0x00, Y2, Y2
+	VFNMADD231PS ew32<>+64(SB), Y2, Y3
+	VMOVAPS      Y3, Y4
+	VFNMADD231PS ew32<>+128(SB), Y2, Y4
+	VSUBPS       Y4, Y3, Y3
+	VFNMADD231PS ew32<>+128(SB), Y2, Y3
+	VMOVUPS      ew32<>+192(SB), Y5
+	VFMADD213PS  ew32<>+256(SB), Y4, Y5
+	VFMADD213PS  ew32<>+320(SB), Y4, Y5
+	VFMADD213PS  ew32<>+384(SB), Y4, Y5
+	VFMADD213PS  ew32<>+448(SB), Y4, Y5
+	VFMADD213PS  ew32<>+512(SB), Y4, Y5
+	VMULPS       Y4, Y4, Y6
+	VADDPS       ew32<>+576(SB), Y4, Y7
+	VMOVUPS      ew32<>+576(SB), Y8
+	VSUBPS       Y7, Y8, Y8
+	VADDPS       Y4, Y8, Y8
+	VADDPS       Y3, Y8, Y8
+	VFMADD231PS  Y6, Y5, Y8
+	VADDPS       Y8, Y7, Y7
+	VMULPS       ew32<>+512(SB), Y2, Y3
+	VROUNDPS     $0x01, Y3, Y3
+	VSUBPS       Y3, Y2, Y2
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y3, Y7, Y3
+	VMULPS       Y2, Y3, Y3
+	VCMPPS       $0x11, ew32<>+704(SB), Y1, Y1
+	VMOVUPS      ew32<>+576(SB), Y2
+	VBLENDVPS    Y1, Y3, Y2, Y1
+	VADDPS       ew32<>+576(SB), Y3, Y2
+	VMOVUPS      ew32<>+576(SB), Y4
+	VSUBPS       Y2, Y4, Y4
+	VADDPS       Y3, Y4, Y4
+	VMOVAPS      Y1, Y3
+	VDIVPS       Y2, Y3, Y3
+	VMOVAPS      Y1, Y1
+	VFNMADD231PS Y3, Y2, Y1
+	VFNMADD231PS Y3, Y4, Y1
+	VRCPPS       Y2, Y2
+	VFMADD231PS  Y1, Y2, Y3
+	VMASKMOVPS   Y3, Y0, (AX)
+	VMASKMOVPS   (AX)(R8*1), Y0, Y1
+	VMASKMOVPS   (CX)(R8*1), Y0, Y2
+	VADDPS       Y2, Y1, Y1
+	VORPD        ew32<>+960(SB), Y1, Y2
+	VMOVUPS      ew32<>+768(SB), Y4
+	VMAXPS       Y2, Y4, Y4
+	VMOVUPS      ew32<>+832(SB), Y2
+	VMINPS       Y4, Y2, Y4
+	VMULPS       ew32<>+0(SB), Y4, Y2
+	VROUNDPS     $0x00, Y2, Y2
+	VFNMADD231PS ew32<>+64(SB), Y2, Y4
+	VMOVAPS      Y4, Y5
+	VFNMADD231PS ew32<>+128(SB), Y2, Y5
+	VSUBPS       Y5, Y4, Y4
+	VFNMADD231PS ew32<>+128(SB), Y2, Y4
+	VMOVUPS      ew32<>+192(SB), Y6
+	VFMADD213PS  ew32<>+256(SB), Y5, Y6
+	VFMADD213PS  ew32<>+320(SB), Y5, Y6
+	VFMADD213PS  ew32<>+384(SB), Y5, Y6
+	VFMADD213PS  ew32<>+448(SB), Y5, Y6
+	VFMADD213PS  ew32<>+512(SB), Y5, Y6
+	VMULPS       Y5, Y5, Y7
+	VADDPS       ew32<>+576(SB), Y5, Y8
+	VMOVUPS      ew32<>+576(SB), Y9
+	VSUBPS       Y8, Y9, Y9
+	VADDPS       Y5, Y9, Y9
+	VADDPS       Y4, Y9, Y9
+	VFMADD231PS  Y7, Y6, Y9
+	VADDPS       Y9, Y8, Y8
+	VMULPS       ew32<>+512(SB), Y2, Y4
+	VROUNDPS     $0x01, Y4, Y4
+	VSUBPS       Y4, Y2, Y2
+	VADDPS       ew32<>+896(SB), Y4, Y4
+	VPSLLD       $0x17, Y4, Y4
+	VADDPS       ew32<>+896(SB), Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y4, Y8, Y4
+	VMULPS       Y2, Y4, Y4
+	VCMPPS       $0x11, ew32<>+704(SB), Y1, Y1
+	VMOVUPS      ew32<>+576(SB), Y2
+	VBLENDVPS    Y1, Y4, Y2, Y1
+	VADDPS       ew32<>+576(SB), Y4, Y2
+	VMOVUPS      ew32<>+576(SB), Y5
+	VSUBPS       Y2, Y5, Y5
+	VADDPS       Y4, Y5, Y5
+	VMOVAPS      Y1, Y4
+	VDIVPS       Y2, Y4, Y4
+	VMOVAPS      Y1, Y1
+	VFNMADD231PS Y4, Y2, Y1
+	VFNMADD231PS Y4, Y5, Y1
+	VRCPPS       Y2, Y2
+	VFMADD231PS  Y1, Y2, Y4
+	VMASKMOVPS   Y4, Y0, (AX)(R8*1)
+	VMASKMOVPS   (CX)(R8*2), Y0, Y1
+	VMASKMOVPS   Y1, Y0, (DX)
+	VMULPS       Y1, Y3, Y1
+	VMASKMOVPS   (AX)(R8*2), Y0, Y2
+	VADDPS       Y1, Y2, Y2
+	VANDPD       ew32<>+1024(SB), Y2, Y1
+	VMINPS       ew32<>+1152(SB), Y1, Y3
+	VADDPS       Y3, Y3, Y3
+	VMOVUPS      ew32<>+768(SB), Y5
+	VMAXPS       Y3, Y5, Y5
+	VMOVUPS      ew32<>+832(SB), Y3
+	VMINPS       Y5, Y3, Y5
+	VMULPS       ew32<>+0(SB), Y5, Y3
+	VROUNDPS     $0x00, Y3, Y3
+	VFNMADD231PS ew32<>+64(SB), Y3, Y5
+	VMOVAPS      Y5, Y6
+	VFNMADD231PS ew32<>+128(SB), Y3, Y6
+	VSUBPS       Y6, Y5, Y5
+	VFNMADD231PS ew32<>+128(SB), Y3, Y5
+	VMOVUPS      ew32<>+192(SB), Y7
+	VFMADD213PS  ew32<>+256(SB), Y6, Y7
+	VFMADD213PS  ew32<>+320(SB), Y6, Y7
+	VFMADD213PS  ew32<>+384(SB), Y6, Y7
+	VFMADD213PS  ew32<>+448(SB), Y6, Y7
+	VFMADD213PS  ew32<>+512(SB), Y6, Y7
+	VMULPS       Y6, Y6, Y8
+	VADDPS       ew32<>+576(SB), Y6, Y9
+	VMOVUPS      ew32<>+576(SB), Y10
+	VSUBPS       Y9, Y10, Y10
+	VADDPS       Y6, Y10, Y10
+	VADDPS       Y5, Y10, Y10
+	VFMADD231PS  Y8, Y7, Y10
+	VADDPS       Y10, Y9, Y9
+	VMULPS       ew32<>+512(SB), Y3, Y5
+	VROUNDPS     $0x01, Y5, Y5
+	VSUBPS       Y5, Y3, Y3
+	VADDPS       ew32<>+896(SB), Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VADDPS       ew32<>+896(SB), Y3, Y3
+	VPSLLD       $0x17, Y3, Y3
+	VMULPS       Y5, Y9, Y5
+	VMULPS       Y3, Y5, Y5
+	VADDPS       ew32<>+576(SB), Y5, Y5
+	VMULPS       Y1, Y1, Y3
+	VMOVUPS      ew32<>+1216(SB), Y6
+	VFMADD213PS  ew32<>+1280(SB), Y3, Y6
+	VFMADD213PS  ew32<>+1344(SB), Y3, Y6
+	VFMADD213PS  ew32<>+1408(SB), Y3, Y6
+	VFMADD213PS  ew32<>+1472(SB), Y3, Y6
+	VMULPS       Y3, Y1, Y3
+	VMULPS       Y3, Y6, Y6
+	VMOVUPS      ew32<>+576(SB), Y3
+	VCMPPS       $0x1d, ew32<>+1088(SB), Y1, Y7
+	VBLENDVPS    Y7, ew32<>+640(SB), Y6, Y6
+	VBLENDVPS    Y7, Y5, Y3, Y3
+	VDIVPS       Y3, Y6, Y6
+	VBLENDVPS    Y7, ew32<>+576(SB), Y1, Y1
+	VADDPS       Y6, Y1, Y1
+	VANDPD       ew32<>+960(SB), Y2, Y2
+	VORPD        Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (AX)(R8*2)
+	VMOVUPS      ew32<>+576(SB), Y2
+	VSUBPS       Y4, Y2, Y2
+	VMULPS       Y2, Y1, Y1
+	VMASKMOVPS   (BX), Y0, Y2
+	VMULPS       Y4, Y2, Y2
+	VADDPS       Y2, Y1, Y1
+	VMASKMOVPS   Y1, Y0, (SI)
+
+gruf_done_347:
 	VZEROUPPER
 	RET
 
@@ -10667,9 +12035,9 @@ TEXT ·lstmFwdAvx2F32(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x03, R10
-	JZ   lstmf_tail_336
+	JZ   lstmf_tail_348
 
-lstmf_loop_337:
+lstmf_loop_349:
 	VMOVUPS      (AX), Y0
 	VORPD        ew32<>+960(SB), Y0, Y1
 	VMOVUPS      ew32<>+768(SB), Y2
@@ -10949,11 +12317,11 @@ lstmf_loop_337:
 	ADDQ         $0x00000020, BX
 	ADDQ         $0x00000020, SI
 	DECQ         R10
-	JNZ          lstmf_loop_337
+	JNZ          lstmf_loop_349
 
-lstmf_tail_336:
+lstmf_tail_348:
 	ANDQ         $0x00000007, DI
-	JZ           lstmf_done_338
+	JZ           lstmf_done_350
 	LEAQ         lane32<>+0(SB), R10
 	MOVQ         $0x00000008, R11
 	SUBQ         DI, R11
@@ -11232,7 +12600,7 @@ lstmf_tail_336:
 	VMULPS       Y2, Y6, Y2
 	VMASKMOVPS   Y2, Y0, (SI)
 
-lstmf_done_338:
+lstmf_done_350:
 	VZEROUPPER
 	RET
 
@@ -11244,15 +12612,15 @@ TEXT ·maxOfAvx2F32(SB), NOSPLIT, $0-20
 	SHRQ    $0x03, CX
 	VMOVUPS (AX), Y0
 	DECQ    CX
-	JZ      max_done_340
+	JZ      max_done_352
 
-max_loop_339:
+max_loop_351:
 	ADDQ   $0x00000020, AX
 	VMAXPS (AX), Y0, Y0
 	DECQ   CX
-	JNZ    max_loop_339
+	JNZ    max_loop_351
 
-max_done_340:
+max_done_352:
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X1
 	VMOVHLPS     X1, X1, X0
@@ -11273,9 +12641,9 @@ TEXT ·expSumAvx2F32(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_341
+	JZ           es_tail_353
 
-es_loop_342:
+es_loop_354:
 	VMOVUPS      (CX), Y3
 	VSUBPS       Y0, Y3, Y3
 	VMOVUPS      ew32<>+768(SB), Y4
@@ -11355,9 +12723,9 @@ es_loop_342:
 	ADDQ         $0x00000040, AX
 	ADDQ         $0x00000040, CX
 	DECQ         DX
-	JNZ          es_loop_342
+	JNZ          es_loop_354
 
-es_tail_341:
+es_tail_353:
 	MOVQ         tdst+24(FP), AX
 	MOVQ         tsrc+32(FP), CX
 	VMOVUPS      (CX), Y3
@@ -11455,18 +12823,18 @@ TEXT ·narrowAvx2F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x02, DX
-	JZ   narrow_done_344
+	JZ   narrow_done_356
 
-narrow_loop_343:
+narrow_loop_355:
 	VMOVUPD    (CX), Y0
 	VCVTPD2PSY Y0, X0
 	VMOVUPS    X0, (AX)
 	ADDQ       $0x00000020, CX
 	ADDQ       $0x00000010, AX
 	DECQ       DX
-	JNZ        narrow_loop_343
+	JNZ        narrow_loop_355
 
-narrow_done_344:
+narrow_done_356:
 	VZEROUPPER
 	RET
 
@@ -11477,17 +12845,17 @@ TEXT ·widenAvx2F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x02, DX
-	JZ   widen_done_346
+	JZ   widen_done_358
 
-widen_loop_345:
+widen_loop_357:
 	VMOVUPS   (CX), X0
 	VCVTPS2PD X0, Y0
 	VMOVUPD   Y0, (AX)
 	ADDQ      $0x00000010, CX
 	ADDQ      $0x00000020, AX
 	DECQ      DX
-	JNZ       widen_loop_345
+	JNZ       widen_loop_357
 
-widen_done_346:
+widen_done_358:
 	VZEROUPPER
 	RET

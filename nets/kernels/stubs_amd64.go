@@ -377,6 +377,11 @@ func lstmBackAvx512F64(gates *float64, dgates *float64, tc *float64, cp *float64
 //go:noescape
 func gruBackAvx512F64(gates *float64, dgates *float64, dhgates *float64, ghn *float64, hp *float64, dh *float64, dhp *float64, h int)
 
+// gruFwdAvx512F64 is one stream's GRU forward gate arithmetic over h units.
+//
+//go:noescape
+func gruFwdAvx512F64(gates *float64, hsum *float64, ghn *float64, hp *float64, hn *float64, h int)
+
 // lstmFwdAvx512F64 is one stream's LSTM forward gate arithmetic over h units.
 //
 //go:noescape
@@ -406,6 +411,11 @@ func lstmBackAvx512F32(gates *float32, dgates *float32, tc *float32, cp *float32
 //
 //go:noescape
 func gruBackAvx512F32(gates *float32, dgates *float32, dhgates *float32, ghn *float32, hp *float32, dh *float32, dhp *float32, h int)
+
+// gruFwdAvx512F32 is one stream's GRU forward gate arithmetic over h units.
+//
+//go:noescape
+func gruFwdAvx512F32(gates *float32, hsum *float32, ghn *float32, hp *float32, hn *float32, h int)
 
 // lstmFwdAvx512F32 is one stream's LSTM forward gate arithmetic over h units.
 //
@@ -447,6 +457,11 @@ func lstmBackAvx2F64(gates *float64, dgates *float64, tc *float64, cp *float64, 
 //go:noescape
 func gruBackAvx2F64(gates *float64, dgates *float64, dhgates *float64, ghn *float64, hp *float64, dh *float64, dhp *float64, h int)
 
+// gruFwdAvx2F64 is one stream's GRU forward gate arithmetic over h units.
+//
+//go:noescape
+func gruFwdAvx2F64(gates *float64, hsum *float64, ghn *float64, hp *float64, hn *float64, h int)
+
 // lstmFwdAvx2F64 is one stream's LSTM forward gate arithmetic over h units.
 //
 //go:noescape
@@ -476,6 +491,11 @@ func lstmBackAvx2F32(gates *float32, dgates *float32, tc *float32, cp *float32, 
 //
 //go:noescape
 func gruBackAvx2F32(gates *float32, dgates *float32, dhgates *float32, ghn *float32, hp *float32, dh *float32, dhp *float32, h int)
+
+// gruFwdAvx2F32 is one stream's GRU forward gate arithmetic over h units.
+//
+//go:noescape
+func gruFwdAvx2F32(gates *float32, hsum *float32, ghn *float32, hp *float32, hn *float32, h int)
 
 // lstmFwdAvx2F32 is one stream's LSTM forward gate arithmetic over h units.
 //

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -58,25 +59,38 @@ func add(c cfg) {
 	})
 }
 
-// gateRow returns the operands of the four gates of one stream's row at base
-// (i, f, g, o: h elements each, hb = h·es bytes apart; h3b = 3·hb).
-func gateRow(base, hb, h3b Register) [4]Mem {
-	return [4]Mem{
-		{Base: base},
-		{Base: base, Index: hb, Scale: 1},
-		{Base: base, Index: hb, Scale: 2},
-		{Base: base, Index: h3b, Scale: 1},
+// cellKernel declares the cell kernel name(ptrs... *T, h int) for gates gate
+// blocks of h elements each, loads the pointers in order and h, and returns
+// them with block(base, k): the k-th block of a row of gates at base.
+func cellKernel(c cfg, name, what string, ptrs []string, gates int) ([]Register, Register, func(base Register, k int) Mem) {
+	TEXT(name+c.suffix(), NOSPLIT, fmt.Sprintf("func(%s *%s, h int)", strings.Join(ptrs, ", "), c.typ()))
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s%s is one stream's %s over h units.", name, c.suffix(), what))
+	var p []Register
+	for _, q := range ptrs {
+		p = append(p, Load(Param(q), GP64()))
 	}
-}
-
-// gateOffsets loads h and returns it with h·es and 3·h·es in new registers.
-func gateOffsets(c cfg) (n, hb, h3b Register) {
-	n = Load(Param("h"), GP64())
-	hb, h3b = GP64(), GP64()
+	n := Load(Param("h"), GP64())
+	hb := GP64() // h·es bytes: one block
 	MOVQ(n, hb)
 	SHLQ(U8(c.shift()), hb)
-	LEAQ(Mem{Base: hb, Index: hb, Scale: 2}, h3b)
-	return n, hb, h3b
+	var h3b Register
+	if gates > 3 {
+		h3b = GP64()
+		LEAQ(Mem{Base: hb, Index: hb, Scale: 2}, h3b)
+	}
+	block := func(base Register, k int) Mem {
+		switch k {
+		case 0:
+			return Mem{Base: base}
+		case 1:
+			return Mem{Base: base, Index: hb, Scale: 1}
+		case 2:
+			return Mem{Base: base, Index: hb, Scale: 2}
+		}
+		return Mem{Base: base, Index: h3b, Scale: 1}
+	}
+	return p, n, block
 }
 
 // lstmBack emits the LSTM's backward gate arithmetic for one stream:
@@ -85,18 +99,10 @@ func gateOffsets(c cfg) (n, hb, h3b Register) {
 //	di = ((dc·g)·i)·(1 − i);  df = ((dc·cp)·f)·(1 − f)
 //	dg = (dc·i)·(1 − g·g);    dO = (do·o)·(1 − o);  dcn = dc·f
 func lstmBack(c cfg) {
-	T := c.typ()
-	TEXT("lstmBack"+c.suffix(), NOSPLIT, fmt.Sprintf("func(gates, dgates, tc, cp, dh, dc *%s, h int)", T))
-	Pragma("noescape")
-	Doc(fmt.Sprintf("lstmBack%s is one stream's LSTM backward gate arithmetic over h units.", c.suffix()))
-	pg := Load(Param("gates"), GP64())
-	pd := Load(Param("dgates"), GP64())
-	ptc := Load(Param("tc"), GP64())
-	pcp := Load(Param("cp"), GP64())
-	pdh := Load(Param("dh"), GP64())
-	pdc := Load(Param("dc"), GP64())
-	n, hb, h3b := gateOffsets(c)
-	g, d := gateRow(pg, hb, h3b), gateRow(pd, hb, h3b)
+	p, n, block := cellKernel(c, "lstmBack", "LSTM backward gate arithmetic", []string{"gates", "dgates", "tc", "cp", "dh", "dc"}, 4)
+	pg, pd, ptc, pcp, pdh, pdc := p[0], p[1], p[2], p[3], p[4], p[5]
+	g := [4]Mem{block(pg, 0), block(pg, 1), block(pg, 2), block(pg, 3)}
+	d := [4]Mem{block(pd, 0), block(pd, 1), block(pd, 2), block(pd, 3)}
 	lanes(c, "lstmb", n, []Register{pg, pd, ptc, pcp, pdh, pdc}, func(ld func(Mem, Register), st func(Register, Mem)) {
 		one := c.cr("one")
 		vi, vf, vg, vo := c.vec(), c.vec(), c.vec(), c.vec()
@@ -153,30 +159,8 @@ func lstmBack(c cfg) {
 //	dr = ((dnp·ghn)·r)·(1 − r);  dz' = (dz·z)·(1 − z)
 //	dgates = [dr dz' dnp];  dhgates = [dr dz' dnp·r]
 func gruBack(c cfg) {
-	T := c.typ()
-	TEXT("gruBack"+c.suffix(), NOSPLIT, fmt.Sprintf("func(gates, dgates, dhgates, ghn, hp, dh, dhp *%s, h int)", T))
-	Pragma("noescape")
-	Doc(fmt.Sprintf("gruBack%s is one stream's GRU backward gate arithmetic over h units.", c.suffix()))
-	pg := Load(Param("gates"), GP64())
-	pd := Load(Param("dgates"), GP64())
-	pdh := Load(Param("dhgates"), GP64())
-	pghn := Load(Param("ghn"), GP64())
-	php := Load(Param("hp"), GP64())
-	pdy := Load(Param("dh"), GP64())
-	pdhp := Load(Param("dhp"), GP64())
-	n := Load(Param("h"), GP64())
-	hb := GP64()
-	MOVQ(n, hb)
-	SHLQ(U8(c.shift()), hb)
-	at := func(base Register, k int) Mem {
-		switch k {
-		case 0:
-			return Mem{Base: base}
-		case 1:
-			return Mem{Base: base, Index: hb, Scale: 1}
-		}
-		return Mem{Base: base, Index: hb, Scale: 2}
-	}
+	p, n, at := cellKernel(c, "gruBack", "GRU backward gate arithmetic", []string{"gates", "dgates", "dhgates", "ghn", "hp", "dh", "dhp"}, 3)
+	pg, pd, pdh, pghn, php, pdy, pdhp := p[0], p[1], p[2], p[3], p[4], p[5], p[6]
 	lanes(c, "grub", n, []Register{pg, pd, pdh, pghn, php, pdy, pdhp}, func(ld func(Mem, Register), st func(Register, Mem)) {
 		one := c.cr("one")
 		vr, vz, vn, dy := c.vec(), c.vec(), c.vec(), c.vec()
@@ -220,17 +204,9 @@ func gruBack(c cfg) {
 //
 //	i, f, o = σ(·);  g = tanh(·);  c = f·cp + i·g;  tc = tanh(c);  h = o·tc
 func lstmFwd(c cfg) {
-	T := c.typ()
-	TEXT("lstmFwd"+c.suffix(), NOSPLIT, fmt.Sprintf("func(gates, cp, cn, tc, hn *%s, h int)", T))
-	Pragma("noescape")
-	Doc(fmt.Sprintf("lstmFwd%s is one stream's LSTM forward gate arithmetic over h units.", c.suffix()))
-	pg := Load(Param("gates"), GP64())
-	pcp := Load(Param("cp"), GP64())
-	pcn := Load(Param("cn"), GP64())
-	ptc := Load(Param("tc"), GP64())
-	phn := Load(Param("hn"), GP64())
-	n, hb, h3b := gateOffsets(c)
-	g := gateRow(pg, hb, h3b)
+	p, n, block := cellKernel(c, "lstmFwd", "LSTM forward gate arithmetic", []string{"gates", "cp", "cn", "tc", "hn"}, 4)
+	pg, pcp, pcn, ptc, phn := p[0], p[1], p[2], p[3], p[4]
+	g := [4]Mem{block(pg, 0), block(pg, 1), block(pg, 2), block(pg, 3)}
 	lanes(c, "lstmf", n, []Register{pg, pcp, pcn, ptc, phn}, func(ld func(Mem, Register), st func(Register, Mem)) {
 		var act [4]VecVirtual
 		for k, m := range g {
@@ -256,6 +232,45 @@ func lstmFwd(c cfg) {
 	})
 }
 
+// gruFwd emits the GRU's forward gate arithmetic for one stream, from the
+// input-side sums in gates and the hidden-side sums W_h·h₋₁ + b_h in hsum:
+//
+//	r, z = σ(gates + hsum);  ghn = hsum_n;  n = tanh(gates_n + r·ghn)
+//	h = (1 − z)·n + z·h₋₁
+//
+// with r, z and n written back over gates.
+func gruFwd(c cfg) {
+	p, n, at := cellKernel(c, "gruFwd", "GRU forward gate arithmetic", []string{"gates", "hsum", "ghn", "hp", "hn"}, 3)
+	pg, ps, pghn, php, phn := p[0], p[1], p[2], p[3], p[4]
+	lanes(c, "gruf", n, []Register{pg, ps, pghn, php, phn}, func(ld func(Mem, Register), st func(Register, Mem)) {
+		var rz [2]VecVirtual
+		for k := range rz {
+			x, y := c.vec(), c.vec()
+			ld(at(pg, k), x)
+			ld(at(ps, k), y)
+			c.vAdd(y, x, x)
+			rz[k] = sigmoidBody(c, x)
+			st(rz[k], at(pg, k))
+		}
+		hs, x := c.vec(), c.vec()
+		ld(at(ps, 2), hs)
+		st(hs, Mem{Base: pghn})
+		c.vMul(hs, rz[0], hs) // r·ghn
+		ld(at(pg, 2), x)
+		c.vAdd(hs, x, x)
+		nv := tanhBody(c, x)
+		st(nv, at(pg, 2))
+		one := c.cr("one")
+		c.vSub(rz[1], one, one) // 1 − z
+		c.vMul(one, nv, nv)     // (1 − z)·n
+		hp := c.vec()
+		ld(Mem{Base: php}, hp)
+		c.vMul(rz[1], hp, hp) // z·h₋₁
+		c.vAdd(hp, nv, nv)
+		st(nv, Mem{Base: phn})
+	})
+}
+
 func cells() {
 	for _, avx512 := range []bool{true, false} {
 		for _, isF32 := range []bool{false, true} {
@@ -263,6 +278,7 @@ func cells() {
 			add(c)
 			lstmBack(c)
 			gruBack(c)
+			gruFwd(c)
 			lstmFwd(c)
 			maxOf(c)
 			expSum(c)
