@@ -547,14 +547,6 @@ func aucOf(s []ranked, y, within []float64) float64 {
 	return (rankSum - npos*(npos+1)/2) / (npos * nneg)
 }
 
-// rankStats fills AUC, sign and threshold accuracies of s from the unit's sorted
-// series and a binary label, in one pass over the groups of tied values and one
-// sweep over the groups.
-func rankStats(s *UnitScore, srt []ranked, y []float64) {
-	var so sorter
-	so.rankStats(s, srt, encode(y))
-}
-
 // encode codes a binary label for rankStats: 1 inside, 2 outside, 0 undefined.
 func encode(y []float64) []uint8 {
 	lab := make([]uint8, len(y))
@@ -575,7 +567,9 @@ type tieGroup struct {
 	gp, gn float64 // inside and outside steps with this value
 }
 
-// rankStats is rankStats with the sorter's buffers and the label encoded.
+// rankStats fills AUC, sign and threshold accuracies of s from the unit's sorted
+// series and a binary label coded by encode, in one pass over the groups of tied
+// values and one sweep over the groups, in the sorter's buffers.
 func (so *sorter) rankStats(s *UnitScore, srt []ranked, lab []uint8) {
 	groups := so.groups[:0]
 	defer func() { so.groups = groups }()

@@ -120,7 +120,8 @@ func TestAUCAndThresholdMatchBruteForce(t *testing.T) {
 			t.Fatalf("AUC %v, brute force %v", got, want)
 		}
 		var s UnitScore
-		rankStats(&s, srt, y)
+		var so sorter
+		so.rankStats(&s, srt, encode(y))
 		best := 0.0
 		for _, theta := range append(append([]float64{}, x...), -10, 10) {
 			for _, d := range []float64{-0.5, 0.5} {

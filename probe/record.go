@@ -187,10 +187,6 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 	}
 	r := &Recording{Config: cfg, Text: text[warmup:], IDs: ids[warmup:], T: T,
 		Loss: make([]float64, T), Top: make([][TopK]Pred, T), Override: o}
-	groups := cfg.Layers
-	if cfg.Cell == nets.LSTM {
-		groups *= 2
-	}
 	for l := range cfg.Layers {
 		r.Groups = append(r.Groups, Group{Layer: l})
 	}
@@ -202,7 +198,7 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 	// allocate makes the series, one allocation for every group (megabytes
 	// to clear: with a second core, that core does it while the first chunk runs).
 	allocate := func() {
-		acts := make([]float64, groups*h*T)
+		acts := make([]float64, len(r.Groups)*h*T)
 		for k := range r.Groups {
 			r.Groups[k].Acts = acts[k*h*T : (k+1)*h*T]
 		}
@@ -290,8 +286,7 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 				free[c.e] <- struct{}{}
 			}
 		})
-	}
-	if jobs == nil {
+	} else {
 		allocate()
 	}
 	for k, base := 0, 0; base < len(ids); k, base = k+1, base+recordChunk {
