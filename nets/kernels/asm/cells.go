@@ -93,6 +93,14 @@ func cellKernel(c cfg, name, what string, ptrs []string, gates int) ([]Register,
 	return p, n, block
 }
 
+// sigmoidGrad sets a = (a·s)·(1 − s), through a sigmoid's derivative at its
+// output s; tmp is clobbered.
+func (c cfg) sigmoidGrad(a, s, one, tmp Register) {
+	c.vMul(s, a, a)
+	c.vSub(s, one, tmp)
+	c.vMul(tmp, a, a)
+}
+
 // lstmBack emits the LSTM's backward gate arithmetic for one stream:
 //
 //	do = dh·tc;  dc = dcn + (dh·o)·(1 − tc·tc)
@@ -124,17 +132,13 @@ func lstmBack(c cfg) {
 		c.vMul(tc, dh, do)
 		// di
 		c.vMul(vg, dc, a)
-		c.vMul(vi, a, a)
-		c.vSub(vi, one, b)
-		c.vMul(b, a, a)
+		c.sigmoidGrad(a, vi, one, b)
 		st(a, d[0])
 		// df
 		cp := c.vec()
 		ld(Mem{Base: pcp}, cp)
 		c.vMul(cp, dc, a)
-		c.vMul(vf, a, a)
-		c.vSub(vf, one, b)
-		c.vMul(b, a, a)
+		c.sigmoidGrad(a, vf, one, b)
 		st(a, d[1])
 		// dg
 		c.vMul(vi, dc, a)
@@ -143,10 +147,8 @@ func lstmBack(c cfg) {
 		c.vMul(b, a, a)
 		st(a, d[2])
 		// do
-		c.vMul(vo, do, a)
-		c.vSub(vo, one, b)
-		c.vMul(b, a, a)
-		st(a, d[3])
+		c.sigmoidGrad(do, vo, one, b)
+		st(do, d[3])
 		c.vMul(vf, dc, dc)
 		st(dc, Mem{Base: pdc})
 	})
@@ -182,18 +184,14 @@ func gruBack(c cfg) {
 		// dr
 		ld(Mem{Base: pghn}, a)
 		c.vMul(a, dnp, a)
-		c.vMul(vr, a, a)
-		c.vSub(vr, one, b)
-		c.vMul(b, a, a)
+		c.sigmoidGrad(a, vr, one, b)
 		st(a, at(pd, 0))
 		st(a, at(pdh, 0))
 		// dz
 		ld(Mem{Base: php}, a)
 		c.vSub(vn, a, a) // h₋₁ − n
 		c.vMul(a, dy, a)
-		c.vMul(vz, a, a)
-		c.vSub(vz, one, b)
-		c.vMul(b, a, a)
+		c.sigmoidGrad(a, vz, one, b)
 		st(a, at(pd, 1))
 		st(a, at(pdh, 1))
 	})
