@@ -268,13 +268,12 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 			pinStyle = pinStyle.ForegroundColor(a)
 		}
 		pinPrefix := pinStyle.String()
-		rule := st.Grid.Render("·")
 		body := c.Render(func(s int) string {
 			if s == 1 {
 				return pinPrefix
 			}
 			return dotPrefix
-		}, "·", func(string) string { return rule })
+		}, st.Grid.Render("·"))
 
 		axis := st.Grid.Render("│")
 		one, zero := st.Muted.Render("1"), st.Muted.Render("0")

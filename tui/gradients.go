@@ -281,7 +281,7 @@ func (p *gradPlot) vline(cx int) { p.c.VRule(cx) }
 // render writes the plot: markers, then braille in each series' colour, then
 // the reference lines where nothing else is.
 func (p *gradPlot) render(st *themes.Styles, series func(s int) themes.Series) []string {
-	return p.c.Render(func(s int) string { return series(s).Prefix }, "┊", func(g string) string { return st.Grid.Render(g) })
+	return p.c.Render(func(s int) string { return series(s).Prefix }, st.Grid.Render("┊"))
 }
 
 // trioDrawOrder is the order the cells are drawn in: the LSTM last, on top.

@@ -469,7 +469,7 @@ func (m Model) tracePanel(r rect) string {
 		prevX, prevY = x, y
 	}
 	prefix := st.Series[themes.LSTM].Prefix
-	body := c.Render(func(int) string { return prefix }, "─", func(g string) string { return st.Grid.Render(g) })
+	body := c.Render(func(int) string { return prefix }, st.Grid.Render("─"))
 	out := append([]string{}, capLines...)
 	for i, ln := range body {
 		lab := ""

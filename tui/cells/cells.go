@@ -200,8 +200,8 @@ func abs(x int) int {
 
 // Render writes the canvas as h lines: prefix(s) is the SGR sequence that
 // colours series s ("" for none), and reference-line cells without dots show
-// ruleStyle(ruleGlyph).
-func (c *Canvas) Render(prefix func(s int) string, ruleGlyph string, ruleStyle func(string) string) []string {
+// rule, one cell already styled (styled once by the caller, not per cell).
+func (c *Canvas) Render(prefix func(s int) string, rule string) []string {
 	lines := make([]string, c.h)
 	var b strings.Builder
 	for y := range c.h {
@@ -219,7 +219,7 @@ func (c *Canvas) Render(prefix func(s int) string, ruleGlyph string, ruleStyle f
 				case marked:
 					b.WriteString(m)
 				case c.rule[i]:
-					b.WriteString(ruleStyle(ruleGlyph))
+					b.WriteString(rule)
 				default:
 					b.WriteByte(' ')
 				}

@@ -42,7 +42,7 @@ func TestCanvasLayers(t *testing.T) {
 	if c.Free(0, 0, 1) || c.Free(1, 0, 1) || !c.Free(2, 0, 2) || c.Free(3, 0, 2) {
 		t.Fatal("Free disagrees with what was drawn")
 	}
-	got := c.Render(func(int) string { return "" }, "|", func(s string) string { return s })
+	got := c.Render(func(int) string { return "" }, "|")
 	if len(got) != 1 || got[0] != "⠁M| " {
 		t.Fatalf("rendered %q, want %q", got, "⠁M| ")
 	}

@@ -77,7 +77,7 @@ func logPlot(st *themes.Styles, curves []curve, w, h int, floor, ceil float64, x
 			}
 		}
 	}
-	rows := c.Render(func(s int) string { return st.Series[s].Prefix }, "┈", func(s string) string { return st.Grid.Render(s) })
+	rows := c.Render(func(s int) string { return st.Series[s].Prefix }, st.Grid.Render("┈"))
 	out := make([]string, 0, h)
 	for r, row := range rows {
 		// Label the decade whose pixel row falls in this cell row.
