@@ -4,15 +4,8 @@ import (
 	"math"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/rnnscope/rnnscope/themes"
 )
-
-// alignRight pads s on the left to w cells (it is not cut).
-func alignRight(s string, w int) string {
-	return strings.Repeat(" ", max(w-ansi.StringWidth(s), 0)) + s
-}
 
 // hjoin places blocks of lines side by side; every block must already be h lines
 // of its own fixed width.

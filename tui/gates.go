@@ -59,7 +59,7 @@ func (m Model) gatesView(r rect) string {
 		return cells.Fit([]string{st.Muted.Render(m.tr("waiting for the first probe…"))}, r.w, r.h)
 	}
 	if s.Config.Cell == nets.RNN {
-		lines := m.caption(firstFit(r.w,
+		lines := m.caption(cells.FirstFit(r.w,
 			m.tr("Gates are the sigmoid switches of an LSTM or a GRU: how often each one is shut or wide open."),
 			m.tr("Gates are the sigmoid switches of an LSTM or a GRU.")))
 		lines = append(lines, "")
@@ -83,7 +83,7 @@ func (m Model) gatesView(r rect) string {
 		return cells.Fit([]string{st.Muted.Render(m.tr("no gate statistics for layer %d yet", layer+1))}, r.w, r.h)
 	}
 
-	lines := m.caption(firstFit(r.w,
+	lines := m.caption(cells.FirstFit(r.w,
 		m.tr("Each dot is a unit: → its share of time with the gate below 0.1 (shut), ↑ above 0.9 (open). Bars: every value of the gate, 0 to 1."),
 		m.tr("Dots are units: → time shut (< 0.1), ↑ time open (> 0.9). Bars: all values, 0 to 1."),
 		m.tr("Dots: units; → time shut (< 0.1), ↑ time open (> 0.9); bars: all values 0–1.")))
@@ -193,17 +193,6 @@ func gateReadings(c *catalog, sats []*probe.Saturation, w int) []string {
 		out[i] = f[k]
 	}
 	return out
-}
-
-// firstFit is the first of forms (longest first) that fits in w cells, else the
-// last.
-func firstFit(w int, forms ...string) string {
-	for _, f := range forms {
-		if ansi.StringWidth(f) <= w {
-			return f
-		}
-	}
-	return forms[len(forms)-1]
 }
 
 // gatePanel draws one gate in at most h lines of at most w cells: title,
@@ -328,7 +317,7 @@ func (m Model) gatePanel(sat *probe.Saturation, w, h int) []string {
 	for _, v := range sat.Hist {
 		peak = max(peak, v)
 	}
-	out = append(out, st.Muted.Render(firstFit(w,
+	out = append(out, st.Muted.Render(cells.FirstFit(w,
 		m.tr("all values, 0 to 1 (fullest bin %.0f%%)", 100*peak),
 		m.tr("all values (peak %.0f%%)", 100*peak))))
 	bw := max(w-4, 1)

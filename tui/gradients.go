@@ -387,7 +387,7 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 		if labels[i] != "" {
 			axis = "┤"
 		}
-		out = append(out, st.Muted.Render(alignRight(labels[i], lw))+st.Grid.Render(axis)+ln)
+		out = append(out, st.Muted.Render(cells.Right(labels[i], lw))+st.Grid.Render(axis)+ln)
 	}
 
 	// Lag labels: a round step whose labels leave room between them, under the
@@ -405,7 +405,7 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 		at := min(max(xOf(float64(k))/2-len(lab)/2, 0), cw-len(lab))
 		copy(row[at:], []rune(lab))
 	}
-	xl := strings.TrimRight(alignRight(lagK, lw)+" "+string(row), " ")
+	xl := strings.TrimRight(cells.Right(lagK, lw)+" "+string(row), " ")
 	if more := " " + m.tr("characters back"); ansi.StringWidth(xl)+ansi.StringWidth(more)+2 <= w && K%tick != 0 {
 		xl += "  " + more
 	}
@@ -589,7 +589,7 @@ func (m Model) lossPlot(s *probe.TrioSnapshot, w, h int) []string {
 		case i == rows/2:
 			lab = m.tr("bpc")
 		}
-		out = append(out, st.Muted.Render(alignRight(lab, gw-1))+st.Grid.Render("│")+ln)
+		out = append(out, st.Muted.Render(cells.Right(lab, gw-1))+st.Grid.Render("│")+ln)
 	}
 	right := probe.Count(maxChars)
 	mid := " " + m.tr("characters seen by each") + " "
@@ -607,7 +607,7 @@ func (m Model) lossPlot(s *probe.TrioSnapshot, w, h int) []string {
 func (m Model) trioTable(s *probe.TrioSnapshot, w int) []string {
 	st := m.st
 	k1, k2 := min(25, s.Lags), min(50, s.Lags)
-	head := cells.Pad("", 13) + " " + alignRight(fmt.Sprintf("k = %d", k1), 8) + " " + alignRight(fmt.Sprintf("k = %d", k2), 8) +
+	head := cells.Pad("", 13) + " " + cells.Right(fmt.Sprintf("k = %d", k1), 8) + " " + cells.Right(fmt.Sprintf("k = %d", k2), 8) +
 		"  " + cells.Pad("σ_max(W_hh)", 14) + " " + cells.Pad(m.tr("clipped"), 14) + " " + m.tr("loss")
 	out := []string{st.Label.Render(head)}
 	for _, c := range s.Cells {

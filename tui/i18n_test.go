@@ -599,7 +599,7 @@ func TestClassroomScopeIsReduced(t *testing.T) {
 
 // TestWideCharactersKeepCellWidths checks the helpers that place text by cells.
 func TestWideCharactersKeepCellWidths(t *testing.T) {
-	if got := alignRight("비트", 6); got != "  비트" {
+	if got := cells.Right("비트", 6); got != "  비트" {
 		t.Errorf("alignRight: %q", got)
 	}
 	if got := cells.Pad("들여쓰기 깊이", 7); ansi.StringWidth(got) != 7 {

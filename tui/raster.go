@@ -239,7 +239,7 @@ func (m Model) rasterInto(out *strings.Builder, r rect) {
 	if !div.HalfBlocks() {
 		pos, neg = "░▓", "=▬"
 	}
-	capLines := m.caption(firstFit(r.w,
+	capLines := m.caption(cells.FirstFit(r.w,
 		m.tr("Every %s unit%s is a row, every character of the text below a column: %s above 0, %s below. o sorts the rows by |r| with %s.", kind, layerWords, pos, neg, label),
 		m.tr("Rows: %s units%s; columns: the characters below (%s > 0, %s < 0). o sorts by |r| with %s.", kind, layerWords, pos, neg, label),
 		m.tr("Rows: %s units; columns: the characters below. o sorts by |r| with %s.", kind, label)))

@@ -348,7 +348,7 @@ func (m Model) textPanel(r rect) string {
 	if m.sel.centre {
 		centreWord = m.tr("its threshold %.2f", centre)
 	}
-	capText := firstFit(r.w, m.tr("Held-out text coloured by %s: %s above %s, %s below (±%.2f is full colour).",
+	capText := cells.FirstFit(r.w, m.tr("Held-out text coloured by %s: %s above %s, %s below (±%.2f is full colour).",
 		name, m.posWord(), centreWord, m.negWord(), scale),
 		m.tr("Held-out text coloured by %s: %s above %s, %s below.", name, m.posWord(), centreWord, m.negWord()))
 	if m.cfg.Classroom {

@@ -44,6 +44,22 @@ func Pad(s string, w int) string {
 	return s
 }
 
+// Right pads s on the left to w cells; it never cuts.
+func Right(s string, w int) string {
+	return strings.Repeat(" ", max(w-ansi.StringWidth(s), 0)) + s
+}
+
+// FirstFit is the first of forms (longest first) that fits in w cells, else
+// the last.
+func FirstFit(w int, forms ...string) string {
+	for _, f := range forms {
+		if ansi.StringWidth(f) <= w {
+			return f
+		}
+	}
+	return forms[len(forms)-1]
+}
+
 // Wrap breaks plain text into at most n lines of w cells at spaces (Korean is
 // written with spaces between words, so this serves both languages); a line
 // that is still too wide, such as the last when the text goes on, is cut with

@@ -29,16 +29,6 @@ func hjoin(left []string, lw int, gap int, right []string, rw int) []string {
 	return out
 }
 
-// firstFit returns the first of forms that fits in w cells, else the last.
-func firstFit(w int, forms ...string) string {
-	for _, f := range forms {
-		if ansi.StringWidth(f) <= w {
-			return f
-		}
-	}
-	return forms[len(forms)-1]
-}
-
 // num writes a signed value with a fixed number of decimals and an explicit
 // sign, so that columns line up and mono shows the sign: "+0.42", "−1.07".
 func num(v float64, dec int) string {
@@ -183,15 +173,6 @@ func cols(w int, vals ...string) string {
 		b.WriteString(v)
 	}
 	return b.String()
-}
-
-// rjust right-aligns s in w cells (never cuts).
-func rjust(s string, w int) string {
-	n := ansi.StringWidth(s)
-	if n >= w {
-		return s
-	}
-	return strings.Repeat(" ", w-n) + s
 }
 
 // ljust left-aligns s in w cells (never cuts).

@@ -146,7 +146,7 @@ func (d *sharedDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	l := p.Layers[0]
 	H, V := sharedHidden, 4
 	const cw = 6 // one number: " +0.12"
-	nv := func(v float64) string { return rjust(num(v, 2), cw) }
+	nv := func(v float64) string { return cells.Right(num(v, 2), cw) }
 	colour := func(v float64) string {
 		s := nv(v)
 		if v >= 0 {
@@ -157,8 +157,8 @@ func (d *sharedDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 
 	// The one set of weights.
 	var wts []string
-	names := ljust("", 3) + ljust("W_xh", 4*cw) + "  " + ljust("W_hh", 3*cw) + "  " + rjust("b", cw) + "   " + ljust("W_hy", 3*cw+2)
-	wts = append(wts, st.Title.Render(names)+st.Muted.Render(firstFit(max(w-len(names), 0),
+	names := ljust("", 3) + ljust("W_xh", 4*cw) + "  " + ljust("W_hh", 3*cw) + "  " + cells.Right("b", cw) + "   " + ljust("W_hy", 3*cw+2)
+	wts = append(wts, st.Title.Render(names)+st.Muted.Render(cells.FirstFit(max(w-len(names), 0),
 		tr(lang, "  (one copy of each)", "  (각각 딱 한 벌)"), "")))
 	wts = append(wts, st.Label.Render(ljust("", 3)+cols(cw, helloVocab...)+"  "+cols(cw, "h1", "h2", "h3")+
 		"  "+strings.Repeat(" ", cw)+"   "+ljust("", 2)+cols(cw, "h1", "h2", "h3")))
@@ -189,11 +189,11 @@ func (d *sharedDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	const lw = 16
 	colW := max(min((w-lw)/4, 14), 8)
 	var unr []string
-	row := func(label string, cells []string) string {
+	row := func(label string, entries []string) string {
 		var b strings.Builder
 		b.WriteString(st.Label.Render(ljust(label, lw)))
-		for _, c := range cells {
-			b.WriteString(rjust(c, colW))
+		for _, c := range entries {
+			b.WriteString(cells.Right(c, colW))
 		}
 		return b.String()
 	}
@@ -230,14 +230,14 @@ func (d *sharedDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	x := helloVocab[d.hello.x[d.sel]]
 	ar = append(ar, st.Title.Render(ljust(fmt.Sprintf("t=%d", t), 4)+cols(9,
 		fmt.Sprintf("W_xh·x_%d", t), fmt.Sprintf("W_hh·h_%d", t-1), "b", "a", fmt.Sprintf("h_%d", t)))+
-		st.Muted.Render(firstFit(max(w-49, 0),
+		st.Muted.Render(cells.FirstFit(max(w-49, 0),
 			tr(lang, fmt.Sprintf("   h = tanh(a); x_%d one-hot: column %q", t, x), fmt.Sprintf("   h = tanh(a); %s 원-핫: %q 열", josa(fmt.Sprintf("x_%d", t), "은", "는"), x)),
 			tr(lang, fmt.Sprintf("   x_%d: column %q", t, x), fmt.Sprintf("   x_%d: %q 열", t, x)), "")))
 	for i := range H {
 		ar = append(ar, st.Muted.Render(ljust(fmt.Sprintf("h%d", i+1), 4))+
-			rjust(num(s.wx[i], 2), 9)+st.Muted.Render(" +")+rjust(num(s.wh[i], 2), 7)+st.Muted.Render(" +")+
-			rjust(num(s.b[i], 2), 7)+st.Muted.Render(" =")+rjust(num(s.a[i], 2), 7)+st.Muted.Render(" →")+
-			st.Value.Render(rjust(num(s.h[i], 2), 7)))
+			cells.Right(num(s.wx[i], 2), 9)+st.Muted.Render(" +")+cells.Right(num(s.wh[i], 2), 7)+st.Muted.Render(" +")+
+			cells.Right(num(s.b[i], 2), 7)+st.Muted.Render(" =")+cells.Right(num(s.a[i], 2), 7)+st.Muted.Render(" →")+
+			st.Value.Render(cells.Right(num(s.h[i], 2), 7)))
 	}
 	var yb strings.Builder
 	yb.WriteString(fmt.Sprintf("y_%d = W_hy·h_%d + b_y = ", t, t))

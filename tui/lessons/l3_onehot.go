@@ -115,11 +115,11 @@ func (d *oneHotDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	hn := d.hello
 	const lw = 14
 	colW := max(min((w-lw)/4, 18), 12)
-	row := func(label string, cells []string) string {
+	row := func(label string, entries []string) string {
 		var b strings.Builder
 		b.WriteString(st.Label.Render(ljust(label, lw)))
-		for _, c := range cells {
-			b.WriteString(rjust(c, colW))
+		for _, c := range entries {
+			b.WriteString(cells.Right(c, colW))
 		}
 		return b.String()
 	}

@@ -373,7 +373,7 @@ func (d *unitsDemo) legend(st *themes.Styles, lang Lang, w int) string {
 	if f.Label == "depth" {
 		band = tr(lang, "digits under the text: brace depth", "글 아래 숫자: 중괄호 깊이")
 	}
-	return st.Muted.Render(firstFit(w,
+	return st.Muted.Render(cells.FirstFit(w,
 		tr(lang, fmt.Sprintf("colour: %s, %s · %s", f.Unit.Name(1), centre, band),
 			fmt.Sprintf("색: %s 값, %s · %s", f.Unit.Name(1), centre, band)),
 		tr(lang, fmt.Sprintf("colour: %s · %s", f.Unit.Name(1), band), fmt.Sprintf("색: %s · %s", f.Unit.Name(1), band))))

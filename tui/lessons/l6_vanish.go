@@ -223,7 +223,7 @@ func (d *vanishDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	}
 	var out []string
 	title := tr(lang, "How much gradient reaches k steps back", "k step 앞까지 도달하는 기울기")
-	out = append(out, st.Title.Render(title)+st.Muted.Render(firstFit(w-ansi.StringWidth(title),
+	out = append(out, st.Title.Render(title)+st.Muted.Render(cells.FirstFit(w-ansi.StringWidth(title),
 		tr(lang, "  ‖∂L_t/∂h_{t−k}‖ / ‖∂L_t/∂h_t‖, vanilla RNN-128 on code", "  ‖∂L_t/∂h_{t−k}‖ / ‖∂L_t/∂h_t‖, code로 학습하는 vanilla RNN-128"),
 		"  ‖∂L_t/∂h_{t−k}‖ / ‖∂L_t/∂h_t‖", "")))
 	curves := []curve{{Y: d.initF.Ratio, Series: 0, Dashed: d.mode != "init", Label: "init"}}

@@ -275,7 +275,7 @@ func (d *lstmDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 		shut, open := s.saturation(g)
 		sat = append(sat, fmt.Sprintf("%s %s/%s", []string{"i", "f", "g", "o"}[g], pct(shut), pct(open)))
 	}
-	out = append(out, st.Muted.Render(firstFit(w, tr(lang,
+	out = append(out, st.Muted.Render(cells.FirstFit(w, tr(lang,
 		fmt.Sprintf("saturation, all units over these %d characters, shut (< 0.1) / open (> 0.9): %s", s.T(), strings.Join(sat, " · ")),
 		fmt.Sprintf("포화: 이 %d 글자 동안 모든 유닛, 닫힘(< 0.1) / 열림(> 0.9): %s", s.T(), strings.Join(sat, " · "))),
 		tr(lang, "shut / open: ", "닫힘 / 열림: ")+strings.Join(sat, " · "))))

@@ -229,7 +229,7 @@ func (d *gruDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	out = append(out, st.Accent.Render(fmt.Sprintf("h = (1−z)·n + z·h₋₁ = %s×%s + %s×%s = %s", unum(1-z, 2), num(n, 2), unum(z, 2), num(hp, 2), num(hn, 2))))
 	cfg := d.model.Ck.Config
 	gp, lp, gm, lm := gruSizes(cfg.Vocab, cfg.Hidden)
-	out = append(out, st.Muted.Render(firstFit(w,
+	out = append(out, st.Muted.Render(cells.FirstFit(w,
 		tr(lang, fmt.Sprintf("GRU-128 %d parameters, %d multiply-adds a character; LSTM-128 %d and %d (GRU: %s fewer)",
 			gp, gm, lp, lm, pct(1-float64(gp)/float64(lp))),
 			fmt.Sprintf("GRU-128은 파라미터 %d개, 글자당 곱셈-덧셈 %d번; LSTM-128은 %d개, %d번 (GRU가 %s 적다)",

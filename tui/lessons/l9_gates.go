@@ -241,7 +241,7 @@ func (d *gatesDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	}
 	var out []string
 	title := tr(lang, "A forget gate against the same W_hh", "망각 게이트 대 매번 같은 W_hh")
-	out = append(out, st.Title.Render(title)+st.Muted.Render(firstFit(w-ansi.StringWidth(title),
+	out = append(out, st.Title.Render(title)+st.Muted.Render(cells.FirstFit(w-ansi.StringWidth(title),
 		tr(lang, fmt.Sprintf("  LSTM-128 (%s chars) and vanilla RNN-128 (%s), trained on code", count(d.lstm.Ck.Chars), count(d.rnn.Ck.Chars)),
 			fmt.Sprintf("  code로 학습한 LSTM-128(%s 글자)과 vanilla RNN-128(%s)", count(d.lstm.Ck.Chars), count(d.rnn.Ck.Chars))),
 		tr(lang, "  trained LSTM and vanilla RNN", "  학습한 LSTM과 vanilla RNN"), "")))
@@ -276,7 +276,7 @@ func (d *gatesDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	out = append(out, label(tr(lang, "code", "코드"))+tb.String())
 	out = append(out, label(fmt.Sprintf("f  c%d", d.unit))+fb.String()+st.Muted.Render(" "+unum(s.gate(1, d.unit)[d.cursor], 2)))
 	u, med, best := d.forgetProducts(d.cursor)
-	out = append(out, st.Text.Render(firstFit(w, tr(lang,
+	out = append(out, st.Text.Render(cells.FirstFit(w, tr(lang,
 		fmt.Sprintf("LSTM, ∏f over the last %d steps: c%d %s · median unit %s · the unit that keeps most %s", gatesSpan, d.unit, sci(u), sci(med), sci(best)),
 		fmt.Sprintf("LSTM, 최근 %d step의 ∏f: c%d %s · 중간 유닛 %s · 가장 많이 남기는 유닛 %s", gatesSpan, d.unit, sci(u), sci(med), sci(best))),
 		tr(lang, fmt.Sprintf("LSTM ∏f, last %d steps: c%d %s · median %s · most %s", gatesSpan, d.unit, sci(u), sci(med), sci(best)),
@@ -285,7 +285,7 @@ func (d *gatesDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	if d.jacAt == d.cursor {
 		jac = sci(d.jac)
 	}
-	out = append(out, st.Text.Render(firstFit(w, tr(lang,
+	out = append(out, st.Text.Render(cells.FirstFit(w, tr(lang,
 		fmt.Sprintf("vanilla, ‖∏ diag(1−h²)·W_hh‖ over the same %d steps: %s (the same W_hh %d times)", gatesSpan, jac, gatesSpan),
 		fmt.Sprintf("vanilla, 같은 %d step의 ‖∏ diag(1−h²)·W_hh‖: %s (같은 W_hh를 %d번)", gatesSpan, jac, gatesSpan)),
 		tr(lang, fmt.Sprintf("vanilla ‖∏ diag(1−h²)·W_hh‖, same %d steps: %s", gatesSpan, jac),
@@ -293,7 +293,7 @@ func (d *gatesDemo) View(w, h int, st *themes.Styles, lang Lang) string {
 	t := d.cursor
 	i, f, g := s.gate(0, d.unit)[t], s.gate(1, d.unit)[t], s.gate(2, d.unit)[t]
 	upd := fmt.Sprintf("C = f·C₋₁ + i·g = %s×%s + %s×%s = %s", unum(f, 2), num(s.c(d.unit)[t-1], 2), unum(i, 2), num(g, 2), num(s.c(d.unit)[t], 2))
-	out = append(out, st.Accent.Render(firstFit(w, upd+tr(lang, ": multiplied by a gate, the new part added", ": 게이트를 곱하고, 새 정보는 더한다"), upd)))
+	out = append(out, st.Accent.Render(cells.FirstFit(w, upd+tr(lang, ": multiplied by a gate, the new part added", ": 게이트를 곱하고, 새 정보는 더한다"), upd)))
 
 	// The gradient by lag.
 	var curves []curve

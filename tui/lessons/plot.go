@@ -91,7 +91,7 @@ func logPlot(st *themes.Styles, curves []curve, w, h int, floor, ceil float64, x
 				break
 			}
 		}
-		out = append(out, st.Muted.Render(rjust(lab, gut-1)+" ")+row)
+		out = append(out, st.Muted.Render(cells.Right(lab, gut-1)+" ")+row)
 	}
 	// x axis: lags at the ends and the middle, and the axis name between the
 	// first two when it fits. Built left to right by cell width, so a label in
