@@ -240,11 +240,9 @@ func decadeLabel(e int) string {
 
 // gradPlot is a braille plot with glyph markers on top of the curves (the only
 // distinction between series in mono) and vertical reference lines.
-type gradPlot struct {
-	c *cells.Canvas
-}
+type gradPlot struct{ *cells.Canvas }
 
-func newGradPlot(w, h int) *gradPlot { return &gradPlot{c: cells.NewCanvas(w, h)} }
+func newGradPlot(w, h int) *gradPlot { return &gradPlot{cells.NewCanvas(w, h)} }
 
 // trace draws series s through ys, one pixel row per pixel column (−1: no
 // value), joining neighbouring columns.
@@ -256,9 +254,9 @@ func (p *gradPlot) trace(s int, ys []int) {
 			continue
 		}
 		if prev >= 0 {
-			p.c.Line(x-1, prev, x, y, s)
+			p.Line(x-1, prev, x, y, s)
 		} else {
-			p.c.Dot(x, y, s)
+			p.Dot(x, y, s)
 		}
 		prev = y
 	}
@@ -267,21 +265,18 @@ func (p *gradPlot) trace(s int, ys []int) {
 // markers puts a series' glyph mark on its curve every `every` cells, starting
 // at cell `first`, so that series staggered by first never share a cell.
 func (p *gradPlot) markers(mark string, ys []int, first, every int) {
-	w, _ := p.c.Size()
+	w, _ := p.Size()
 	for cx := first; cx < w; cx += every {
 		if y := ys[min(2*cx, len(ys)-1)]; y >= 0 {
-			p.c.MarkCell(cx, y/4, mark)
+			p.MarkCell(cx, y/4, mark)
 		}
 	}
 }
 
-// vline marks column cx with a vertical reference line.
-func (p *gradPlot) vline(cx int) { p.c.VRule(cx) }
-
-// render writes the plot: markers, then braille in each series' colour, then
-// the reference lines where nothing else is.
-func (p *gradPlot) render(st *themes.Styles, series func(s int) themes.Series) []string {
-	return p.c.Render(func(s int) string { return series(s).Prefix }, st.Grid.Render("┊"))
+// gradRender writes a plot whose series are cells: markers, then braille in
+// each cell's colour, then the reference lines where nothing else is.
+func (m Model) gradRender(p *gradPlot) []string {
+	return p.Render(func(i int) string { return m.cellSeries(nets.Cell(i)).Prefix }, m.st.Grid.Render("┊"))
 }
 
 // trioDrawOrder is the order the cells are drawn in: the LSTM last, on top.
@@ -353,7 +348,7 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 	xOf := func(k float64) int { return int(math.Round(k * float64(pxw-1) / float64(K))) }
 	p := newGradPlot(cw, used)
 	if s.Seq > 0 && s.Seq <= K {
-		p.vline(xOf(float64(s.Seq)) / 2)
+		p.VRule(xOf(float64(s.Seq)) / 2)
 	}
 	every := gradMarkerSpacing(cw)
 	for _, cell := range trioDrawOrder {
@@ -372,12 +367,12 @@ func (m Model) ratioPlot(s *probe.TrioSnapshot, w, h int) (lines []string, under
 		p.trace(int(cell), ys)
 		p.markers(m.cellSeries(cell).Mark, ys, every/4+int(cell)*every/3, every)
 	}
-	body := p.render(st, func(i int) themes.Series { return m.cellSeries(nets.Cell(i)) })
+	body := m.gradRender(p)
 	// Where the BPTT rule is, say so in the top row if it is free.
 	if s.Seq > 0 && s.Seq <= K {
 		note := " " + m.tr("beyond seq %d", s.Seq)
 		cx := xOf(float64(s.Seq))/2 + 1
-		if p.c.Free(cx, 0, ansi.StringWidth(note)) {
+		if p.Free(cx, 0, ansi.StringWidth(note)) {
 			body[0] = overlayAt(body[0], cx, st.Muted.Render(note))
 		}
 	}
@@ -577,7 +572,7 @@ func (m Model) lossPlot(s *probe.TrioSnapshot, w, h int) []string {
 		p.trace(int(cell), ys)
 		p.markers(m.cellSeries(cell).Mark, ys, every/4+int(cell)*every/3, every)
 	}
-	body := p.render(st, func(i int) themes.Series { return m.cellSeries(nets.Cell(i)) })
+	body := m.gradRender(p)
 	out := make([]string, 0, h)
 	for i, ln := range body {
 		lab := ""
