@@ -686,41 +686,34 @@ func (m Model) render() string {
 		return tooSmall(m.cat, m.w, m.h)
 	}
 	tabs, header, help := m.tabsView(), m.headerView(), m.helpLine()
-	if m.screen == screenRaster && !m.showHelp {
-		// The heatmap goes straight into the frame.
-		var b strings.Builder
-		b.Grow(len(tabs) + len(header) + len(help) + 3)
-		b.WriteString(tabs)
-		b.WriteByte('\n')
-		b.WriteString(header)
-		b.WriteByte('\n')
-		m.rasterInto(&b, l.body)
-		b.WriteByte('\n')
-		b.WriteString(help)
-		return b.String()
-	}
+	raster := m.screen == screenRaster && !m.showHelp // written straight into the frame
 	var body string
-	switch m.screen {
-	case screenScope:
-		body = m.scopeView()
-	case screenGradients:
-		body = m.gradientsView(l.body)
-	case screenGates:
-		body = m.gatesView(l.body)
-	case screenLessons:
-		body = m.lessonsView(l.body)
-	}
-	if m.showHelp {
+	switch {
+	case m.showHelp:
 		body = m.helpView(l.body)
+	case raster:
+	case m.screen == screenScope:
+		body = m.scopeView()
+	case m.screen == screenGradients:
+		body = m.gradientsView(l.body)
+	case m.screen == screenGates:
+		body = m.gatesView(l.body)
+	case m.screen == screenLessons:
+		body = m.lessonsView(l.body)
 	}
 	var b strings.Builder
 	b.Grow(len(tabs) + len(header) + len(body) + len(help) + 3)
-	for i, part := range []string{tabs, header, body, help} {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(part)
+	b.WriteString(tabs)
+	b.WriteByte('\n')
+	b.WriteString(header)
+	b.WriteByte('\n')
+	if raster {
+		m.rasterInto(&b, l.body)
+	} else {
+		b.WriteString(body)
 	}
+	b.WriteByte('\n')
+	b.WriteString(help)
 	return b.String()
 }
 

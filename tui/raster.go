@@ -189,18 +189,12 @@ func (m Model) rasterHit(x, y int) (probe.Unit, bool) {
 	return probe.Unit{Layer: layer, Cell: cell, Index: order[first+k]}, true
 }
 
-// rasterView draws every unit of the pinned unit's group over time as a
-// heatmap: a column per step, a row per unit (up to rasterRowsPerUnit rows each
-// when there is room; two units per text row in half blocks when there is not
-// and the colour map can), then the text and the chosen label's band.
-func (m Model) rasterView(r rect) string {
-	var b strings.Builder
-	m.rasterInto(&b, r)
-	return b.String()
-}
-
-// rasterInto writes the Raster screen's body into out: the frame's builder, so
-// that the heatmap, the largest frame rnnscope draws, is not copied again.
+// rasterInto writes the Raster screen's body into out, the frame's builder, so
+// that the heatmap, the largest frame rnnscope draws, is not copied again: every
+// unit of the pinned unit's group over time, a column per step, a row per unit
+// (up to rasterRowsPerUnit rows each when there is room; two units per text row
+// in half blocks when there is not and the colour map can), then the text and
+// the chosen label's band.
 func (m Model) rasterInto(out *strings.Builder, r rect) {
 	st := m.st
 	s := m.snap

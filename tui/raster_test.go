@@ -289,3 +289,10 @@ func BenchmarkRasterView(b *testing.B) {
 		})
 	}
 }
+
+// rasterView is the Raster screen's body on its own.
+func (m Model) rasterView(r rect) string {
+	var b strings.Builder
+	m.rasterInto(&b, r)
+	return b.String()
+}
