@@ -184,22 +184,6 @@ func ljust(s string, w int) string {
 	return s + strings.Repeat(" ", w-n)
 }
 
-// bar draws a horizontal bar of v in [0, 1] over w cells with eighths.
-func bar(v float64, w int) string {
-	if !(v > 0) {
-		return strings.Repeat(" ", w)
-	}
-	v = min(v, 1)
-	eighths := int(math.Round(v * float64(w*8)))
-	full, part := eighths/8, eighths%8
-	s := strings.Repeat("█", full)
-	if part > 0 && full < w {
-		s += string([]rune("▏▎▍▌▋▊▉")[part-1])
-		full++
-	}
-	return s + strings.Repeat(" ", w-full)
-}
-
 // Below these sizes a demonstration shows only a note asking for more room.
 const (
 	minViewW = 40

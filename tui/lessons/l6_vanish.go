@@ -294,13 +294,11 @@ func (d *vanishDemo) legend(st *themes.Styles, lang Lang) []string {
 // clipRun trains two copies of the same weights on the same text with plain SGD,
 // one clipping the gradient norm at clipMax and one not, a step at a time.
 type clipRun struct {
-	cfg              nets.Config
-	with, without    *nets.Trainer
-	lossW, lossN     []float64
-	normW, normN     []float64 // before clipping
-	startLoss        float64
-	satW, satN       float64 // share of hidden units with |h| > 0.99 at the end
-	paramW0, paramN0 []float64
+	cfg           nets.Config
+	with, without *nets.Trainer
+	lossW, lossN  []float64
+	normW, normN  []float64 // before clipping
+	satW, satN    float64   // share of hidden units with |h| > 0.99 at the end
 }
 
 func newClipRun(cfg nets.Config, p *nets.Params[float64], c *corpora.Corpus) *clipRun {
@@ -317,9 +315,7 @@ func newClipRun(cfg nets.Config, p *nets.Params[float64], c *corpora.Corpus) *cl
 		}
 		return tr
 	}
-	r := &clipRun{cfg: cfg, with: mk(clipMax), without: mk(0)}
-	r.paramW0 = slices.Clone(p.Mem)
-	return r
+	return &clipRun{cfg: cfg, with: mk(clipMax), without: mk(0)}
 }
 
 func (r *clipRun) done() bool { return len(r.lossW) >= clipSteps && len(r.lossN) >= clipSteps }

@@ -106,10 +106,3 @@ func (rc *recorder) step() bool {
 	rc.pos += len(x)
 	return true
 }
-
-// finish does all the remaining work at once (tests, and hosts that do not mind).
-func (rc *recorder) finish() *probe.Report {
-	for rc.step() {
-	}
-	return rc.report
-}

@@ -67,13 +67,6 @@ func (s *snippet) step() bool {
 	return true
 }
 
-// finish records the rest at once.
-func (s *snippet) finish() *snippet {
-	for s.step() {
-	}
-	return s
-}
-
 // T is the number of recorded steps.
 func (s *snippet) T() int { return s.rec.rec.T }
 
