@@ -79,7 +79,7 @@ type Saturation struct {
 }
 
 // HistBins is the number of bins of a gate histogram.
-const HistBins = 20
+const HistBins = kernels.SatBins
 
 // Report is everything the probe says about one recording. It is never modified
 // after Analyze returns.

@@ -220,6 +220,10 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 		}
 	}
 	perLayer := len(r.Saturation) / max(cfg.Layers, 1)
+	counts := make([]satCounts, len(r.Saturation))
+	for i := range counts {
+		counts[i] = satCounts{low: make([]int32, h), high: make([]int32, h)}
+	}
 	for _, e := range pr.eng {
 		e.SetOverride(o)
 	}
@@ -246,8 +250,7 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 				transpose(r.Groups[cfg.Layers+l].Acts, T, t0, tc[from0*h:], n, h, pr.tbuf)
 			}
 			if perLayer > 0 {
-				sat := r.Saturation[l*perLayer : (l+1)*perLayer]
-				countSaturation(sat, satOf, tg[from0*gh:(from0+n)*gh], h)
+				countSaturation(counts[l*perLayer:(l+1)*perLayer], satOf, tg[from0*gh:(from0+n)*gh], h)
 			}
 		}
 		// Each row's exponentials less its maximum, and their sum.
@@ -306,54 +309,49 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 		wg.Wait()
 	}
 	for i := range r.Saturation {
-		s := &r.Saturation[i]
+		s, c := &r.Saturation[i], &counts[i]
 		for u := range s.Low {
-			s.Low[u] /= float64(T)
-			s.High[u] /= float64(T)
+			s.Low[u] = float64(c.low[u]) / float64(T)
+			s.High[u] = float64(c.high[u]) / float64(T)
 		}
 		for b := range s.Hist {
-			s.Hist[b] /= float64(h * T)
+			s.Hist[b] = float64(c.hist[b]) / float64(h*T)
 		}
 	}
 	return r
 }
 
+// satCounts are the counts behind one Saturation while a recording runs.
+type satCounts struct {
+	low, high []int32
+	hist      [HistBins]int32
+}
+
 // countSaturation adds n steps of time-major gate activations (n × G·H) to the
-// counts of the layer's sigmoid gates: below 0.1, above 0.9, and the histogram.
-// The histogram is counted in integers, in four interleaved copies so that
-// consecutive values landing in one bin do not wait on each other.
-func countSaturation[F nets.Float](sat []Saturation, satOf []int, acts []F, h int) {
+// counts of the layer's sigmoid gates: below 0.1, above 0.9, and the histogram
+// (kernels.SatCount's, which float64 activations follow in Go).
+func countSaturation[F nets.Float](sat []satCounts, satOf []int, acts []F, h int) {
 	gh := len(satOf) * h
+	n := len(acts) / gh
 	for b, si := range satOf {
-		if si < 0 {
+		if si < 0 || n == 0 {
 			continue
 		}
 		s := &sat[si]
-		var hist [4][HistBins]int32
-		low, high := s.Low[:h], s.High[:h]
-		for k := 0; k+gh <= len(acts); k += gh {
-			row := acts[k+b*h : k+(b+1)*h]
-			u := 0
-			for ; u+4 <= len(row); u += 4 {
-				v0, v1, v2, v3 := row[u], row[u+1], row[u+2], row[u+3]
-				hist[0][min(max(int(v0*HistBins), 0), HistBins-1)]++
-				hist[1][min(max(int(v1*HistBins), 0), HistBins-1)]++
-				hist[2][min(max(int(v2*HistBins), 0), HistBins-1)]++
-				hist[3][min(max(int(v3*HistBins), 0), HistBins-1)]++
-			}
-			for ; u < len(row); u++ {
-				hist[0][min(max(int(row[u]*HistBins), 0), HistBins-1)]++
-			}
-			for u, v := range row {
-				if v < 0.1 {
-					low[u]++
-				} else if v > 0.9 {
-					high[u]++
+		switch a := any(acts).(type) {
+		case []float32:
+			kernels.SatCount(a[b*h:], n, gh, s.low, s.high, &s.hist)
+		case []float64:
+			for k := 0; k < n; k++ {
+				for u, v := range a[k*gh+b*h : k*gh+(b+1)*h] {
+					if v < 0.1 {
+						s.low[u]++
+					} else if v > 0.9 {
+						s.high[u]++
+					}
+					s.hist[min(max(int(v*HistBins), 0), HistBins-1)]++
 				}
 			}
-		}
-		for i := range s.Hist {
-			s.Hist[i] += float64(hist[0][i] + hist[1][i] + hist[2][i] + hist[3][i])
 		}
 	}
 }

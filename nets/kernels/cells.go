@@ -1,5 +1,7 @@
 package kernels
 
+import "fmt"
+
 // cellFuncs is one implementation of the cell kernels. Its functions may assume
 // the exported wrappers' checks: matching lengths and at least one element.
 type cellFuncs struct {
@@ -19,6 +21,7 @@ type cellFuncs struct {
 	expSum32   func(dst, src []float32, shift float32) float64
 	narrow     func(dst []float32, src []float64)
 	widen      func(dst []float64, src []float32)
+	satCount   func(x []float32, rows, stride int, low, high []int32, hist *[SatBins]int32)
 }
 
 // Float is the element type of the generic kernels.
@@ -200,4 +203,25 @@ func GRUBackward[F Float](gates, dgates, dhgates, ghn, hprev, dh, dhprev []F) {
 		active.cell.gruBack32(g, any(dgates).([]float32), any(dhgates).([]float32), any(ghn).([]float32),
 			any(hprev).([]float32), any(dh).([]float32), any(dhprev).([]float32))
 	}
+}
+
+// SatBins is the number of bins of SatCount's histogram, each 1/SatBins wide.
+const SatBins = 20
+
+// SatCount adds up sigmoid-gate activations: rows rows of len(low) units, unit
+// u of row r at x[r·stride+u]. low[u] counts the unit's values below 0.1 and
+// high[u] those above 0.9 (float32 constants, ordered: NaN is neither); hist
+// counts every value in bin ⌊SatBins·x⌋ (the product rounded to float32),
+// clamped to 0…SatBins−1, NaN in bin 0. It adds to the counts already there,
+// and panics unless low and high have the same length and x holds every row.
+func SatCount(x []float32, rows, stride int, low, high []int32, hist *[SatBins]int32) {
+	n := len(low)
+	if len(high) != n || rows < 0 || stride < n || (rows > 0 && len(x) < (rows-1)*stride+n) {
+		panic(fmt.Sprintf("kernels: SatCount of %d rows of %d units, stride %d, in %d values (high: %d)",
+			rows, n, stride, len(x), len(high)))
+	}
+	if n == 0 || rows == 0 {
+		return
+	}
+	active.cell.satCount(x, rows, stride, low, high, hist)
 }

@@ -16,7 +16,35 @@ func cellGo() cellFuncs {
 		narrow: narrowGo, widen: widenGo,
 		max64: maxGo[float64], max32: maxGo[float32],
 		expSum64: expSumWith(expGo), expSum32: expSumWith(exp32Go),
+		satCount: satCountGo,
 	}
+}
+
+// satCountGo is SatCount's definition, one value at a time.
+func satCountGo(x []float32, rows, stride int, low, high []int32, hist *[SatBins]int32) {
+	n := len(low)
+	high = high[:n]
+	for r := range rows {
+		for u, v := range x[r*stride : r*stride+n] {
+			if v < 0.1 {
+				low[u]++
+			} else if v > 0.9 {
+				high[u]++
+			}
+			hist[SatBin(v)]++
+		}
+	}
+}
+
+// SatBin is the bin of SatCount's histogram that holds v.
+func SatBin(v float32) int {
+	switch p := v * SatBins; {
+	case p >= SatBins-1:
+		return SatBins - 1
+	case p >= 1:
+		return int(p)
+	}
+	return 0
 }
 
 func narrowGo(dst []float32, src []float64) {

@@ -555,3 +555,108 @@ func TestGRUForward(t *testing.T) {
 	t.Run("float64", testGRUForward[float64])
 	t.Run("float32", testGRUForward[float32])
 }
+
+// satValue draws a gate activation for SatCount: mostly in [0, 1], often on or
+// next to a threshold or a bin edge, sometimes out of range, infinite or NaN.
+func satValue(rng *rand.Rand) float32 {
+	edge := func() float32 {
+		switch rng.IntN(3) {
+		case 0:
+			return 0.1
+		case 1:
+			return 0.9
+		}
+		return float32(rng.IntN(SatBins+1)) / SatBins
+	}
+	switch rng.IntN(8) {
+	case 0:
+		return edge()
+	case 1:
+		return math.Nextafter32(edge(), float32(math.Inf(2*rng.IntN(2)-1)))
+	case 2:
+		return float32(cellValue[float64](rng))
+	}
+	return rng.Float32()
+}
+
+// TestSatCount checks every SatCount against the Go definition, count for
+// count, for every tail of units, strides wider than a row, values on and next
+// to every threshold and bin edge, NaN and infinities; counts are added to, x
+// is not written and nothing outside low and high is.
+func TestSatCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, im := range available()[1:] {
+		for _, n := range cellSizes() {
+			for _, rows := range []int{0, 1, 3, 17} {
+				for _, pad := range []int{0, 5} {
+					stride := n + pad
+					x := make([]float32, rows*stride)
+					for i := range x {
+						x[i] = satValue(rng)
+					}
+					orig := slices.Clone(x)
+					low0, high0 := make([]int32, n+2), make([]int32, n+2)
+					for i := range low0 {
+						low0[i], high0[i] = int32(rng.IntN(100)), int32(rng.IntN(100))
+					}
+					var hist0 [SatBins]int32
+					for i := range hist0 {
+						hist0[i] = int32(rng.IntN(100))
+					}
+					wl, wh, whist := slices.Clone(low0), slices.Clone(high0), hist0
+					satCountGo(x, rows, stride, wl[1:n+1], wh[1:n+1], &whist)
+					gl, gh, ghist := slices.Clone(low0), slices.Clone(high0), hist0
+					if n > 0 && rows > 0 {
+						im.cell.satCount(x, rows, stride, gl[1:n+1], gh[1:n+1], &ghist)
+					}
+					where := fmt.Sprintf("%s n=%d rows=%d stride=%d", im.name, n, rows, stride)
+					switch {
+					case !slices.Equal(gl, wl):
+						t.Fatalf("%s: low %v, Go %v", where, gl, wl)
+					case !slices.Equal(gh, wh):
+						t.Fatalf("%s: high %v, Go %v", where, gh, wh)
+					case ghist != whist:
+						t.Fatalf("%s: histogram %v, Go %v", where, ghist, whist)
+					case !slices.EqualFunc(x, orig, sameBits[float32]):
+						t.Fatalf("%s: wrote x", where)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSatBin checks the histogram's bins against their definition: the bin of
+// a finite value is ⌊20x⌋ clamped to the bins, NaN's is 0 and +Inf's the last.
+func TestSatBin(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 10))
+	for range 100000 {
+		v := satValue(rng)
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			continue
+		}
+		want := min(max(int(math.Floor(float64(v*SatBins))), 0), SatBins-1)
+		if got := SatBin(v); got != want {
+			t.Fatalf("SatBin(%v) = %d, want %d", v, got, want)
+		}
+	}
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	if SatBin(nan) != 0 || SatBin(inf) != SatBins-1 || SatBin(-inf) != 0 {
+		t.Fatalf("SatBin(NaN, +Inf, −Inf) = %d, %d, %d", SatBin(nan), SatBin(inf), SatBin(-inf))
+	}
+	// SatCount's checks
+	for _, bad := range []func(){
+		func() { SatCount(make([]float32, 10), 2, 5, make([]int32, 6), make([]int32, 6), new([SatBins]int32)) },
+		func() { SatCount(make([]float32, 9), 2, 5, make([]int32, 5), make([]int32, 5), new([SatBins]int32)) },
+		func() { SatCount(make([]float32, 10), 2, 5, make([]int32, 5), make([]int32, 4), new([SatBins]int32)) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Fatal("SatCount did not panic on bad arguments")
+				}
+			}()
+			bad()
+		}()
+	}
+}

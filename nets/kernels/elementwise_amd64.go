@@ -85,6 +85,24 @@ func cellAvx512() cellFuncs {
 		max64: maxAsm(maxOfAvx512F64, 8), max32: maxAsm(maxOfAvx512F32, 16),
 		expSum64: expSumAvx512F64Go, expSum32: expSumAvx512F32Go,
 		narrow: convertAsm(narrowAvx512F64, narrowGo, 8), widen: convertAsm(widenAvx512F64, widenGo, 8),
+		satCount: satCountAvx512,
+	}
+}
+
+// satCountAvx512 runs the kernel, which counts per lane how many values reach
+// each bin edge, and turns those counts into the histogram's bins.
+func satCountAvx512(x []float32, rows, stride int, low, high []int32, hist *[SatBins]int32) {
+	var cum [SatBins - 1][16]int32
+	satCountAvx512F32(&x[0], rows, stride, len(low), &low[0], &high[0], &cum[0][0])
+	var reach [SatBins + 1]int32 // reach[k]: values with SatBins·x ≥ k, reach[0] all of them
+	reach[0] = int32(rows * len(low))
+	for k := range cum {
+		for _, c := range cum[k] {
+			reach[k+1] += c
+		}
+	}
+	for k := range hist {
+		hist[k] += reach[k] - reach[k+1]
 	}
 }
 
@@ -98,6 +116,7 @@ func cellAvx2() cellFuncs {
 		max64: maxAsm(maxOfAvx2F64, 4), max32: maxAsm(maxOfAvx2F32, 8),
 		expSum64: expSumAvx2F64Go, expSum32: expSumAvx2F32Go,
 		narrow: convertAsm(narrowAvx2F64, narrowGo, 4), widen: convertAsm(widenAvx2F64, widenGo, 4),
+		satCount: satCountGo, // the kernel keeps 19 bin counts in registers: AVX-512's 32
 	}
 }
 

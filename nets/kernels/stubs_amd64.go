@@ -521,3 +521,8 @@ func narrowAvx2F64(dst *float32, src *float64, n int)
 //
 //go:noescape
 func widenAvx2F64(dst *float64, src *float32, n int)
+
+// satCountAvx512F32 counts saturated values per unit and 20·x against the bin edges 1…19 per lane, for n ≥ 1 units.
+//
+//go:noescape
+func satCountAvx512F32(x *float32, rows int, stride int, n int, low *int32, high *int32, cum *int32)

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
@@ -284,6 +285,7 @@ func cells() {
 		convert(avx512, true)
 		convert(avx512, false)
 	}
+	satCount()
 }
 
 // convert emits narrow (float64 to float32, rounded to nearest even as Go's
@@ -447,6 +449,100 @@ func expSum(c cfg) {
 		VCVTSS2SD(s, s, s)
 	}
 	Store(s, ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+}
+
+// satTable holds satCount's constants: 0.1, 0.9, 20 and the bin edges 1…19.
+var satTable Mem
+
+func satTables() {
+	satTable = GLOBL("sat32", RODATA|NOPTR)
+	for i, v := range []float32{0.1, 0.9, 20} {
+		DATA(4*i, U32(math.Float32bits(v)))
+	}
+	for k := 1; k < satBins; k++ {
+		DATA(4*(2+k), U32(math.Float32bits(float32(k))))
+	}
+}
+
+// satBins is the number of histogram bins of satCount.
+const satBins = 20
+
+// satCount emits, for n ≥ 1 units of rows rows stride elements apart (AVX-512,
+// float32): low[u] += #(x < 0.1), high[u] += #(x > 0.9), and for each bin
+// edge k = 1…19 the per-lane counts of 20·x ≥ k (ordered compares: false for
+// NaN), added into cum[k−1][lane]. Units go 16 at a time, the last block
+// masked; each block's rows are swept with its counts in registers.
+func satCount() {
+	c := cfg{avx512: true, f32: true}
+	TEXT("satCountAvx512F32", NOSPLIT, "func(x *float32, rows, stride, n int, low, high, cum *int32)")
+	Pragma("noescape")
+	Doc("satCountAvx512F32 counts saturated values per unit and 20·x against the bin edges 1…19 per lane, for n ≥ 1 units.")
+	px := Load(Param("x"), GP64())
+	rows := Load(Param("rows"), GP64())
+	stride := Load(Param("stride"), GP64())
+	SHLQ(U8(2), stride)
+	n := Load(Param("n"), GP64())
+	pl := Load(Param("low"), GP64())
+	ph := Load(Param("high"), GP64())
+	pc := Load(Param("cum"), GP64())
+	tbl := GP64()
+	LEAQ(satTable, tbl)
+	at := func(i int) Mem { return Mem{Base: tbl, Disp: 4 * i} }
+	one := GP32()
+	MOVL(U32(1), one)
+	ones := ZMM()
+	VPBROADCASTD(one, ones)
+	acc := make([]VecVirtual, satBins-1)
+	for k := range acc {
+		acc[k] = ZMM()
+		VMOVDQU32(Mem{Base: pc, Disp: 64 * k}, acc[k])
+	}
+	lBlock, lRow, lRowsDone := label("sat_block"), label("sat_row"), label("sat_rows_done")
+	Label(lBlock)
+	cnt, sixteen := GP64(), GP64()
+	MOVQ(n, cnt)
+	MOVQ(U32(16), sixteen)
+	CMPQ(cnt, sixteen)
+	CMOVQGT(sixteen, cnt)
+	km := c.tailMask(cnt, 16)
+	lo, hi := ZMM(), ZMM()
+	VMOVDQU32_Z(Mem{Base: pl}, km.r, lo)
+	VMOVDQU32_Z(Mem{Base: ph}, km.r, hi)
+	q, r := GP64(), GP64()
+	MOVQ(px, q)
+	MOVQ(rows, r)
+	TESTQ(r, r)
+	JZ(LabelRef(lRowsDone))
+	Label(lRow)
+	v, p := ZMM(), ZMM()
+	VMOVUPS_Z(Mem{Base: q}, km.r, v)
+	kl, kh := K(), K()
+	VCMPPS_BCST(U8(cmpLT), at(0), v, km.r, kl)
+	VPADDD(ones, lo, kl, lo)
+	VCMPPS_BCST(U8(cmpGT), at(1), v, km.r, kh)
+	VPADDD(ones, hi, kh, hi)
+	VMULPS_BCST(at(2), v, p)
+	for k := range acc {
+		kk := K()
+		VCMPPS_BCST(U8(cmpGE), at(3+k), p, km.r, kk)
+		VPADDD(ones, acc[k], kk, acc[k])
+	}
+	ADDQ(stride, q)
+	DECQ(r)
+	JNZ(LabelRef(lRow))
+	Label(lRowsDone)
+	VMOVDQU32(lo, km.r, Mem{Base: pl})
+	VMOVDQU32(hi, km.r, Mem{Base: ph})
+	ADDQ(U32(64), px)
+	ADDQ(U32(64), pl)
+	ADDQ(U32(64), ph)
+	SUBQ(U32(16), n)
+	JG(LabelRef(lBlock))
+	for k := range acc {
+		VMOVDQU32(acc[k], Mem{Base: pc, Disp: 64 * k})
+	}
 	VZEROUPPER()
 	RET()
 }

@@ -267,6 +267,7 @@ func (c cfg) vXor(a Op, b, d Register) {
 const (
 	cmpLT = 0x11
 	cmpGE = 0x1d
+	cmpGT = 0x1e
 )
 
 // vCmp returns the lanes where b pred a, as a K register or a lane mask.

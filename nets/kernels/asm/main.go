@@ -782,6 +782,7 @@ func log2(n int) uint8 {
 func main() {
 	tables()
 	ewTables()
+	satTables()
 	for _, avx512 := range []bool{true, false} {
 		for _, f32 := range []bool{false, true} {
 			c := cfg{avx512: avx512, f32: f32}
