@@ -2,6 +2,7 @@ package probe
 
 import (
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -49,8 +50,41 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 		}
 	}
 	D := len(use) + 1 // with the intercept
+	L := len(feats)
+	// The fit half's steps in the order Z keeps them: the steps where the first
+	// label with gaps is defined, then the others (each in time order), so that
+	// its Gram matrix and that of the rest are both sums over a range of Z's
+	// columns, and the whole fit half's is their sum. at[i] is the step in
+	// column i, col[t] the column of step t.
+	at := make([]int, half)
+	col := make([]int, half)
+	split, gapped := half, -1
+	for f, ft := range feats {
+		if slices.ContainsFunc(ft.Values[:half], math.IsNaN) {
+			gapped = f
+			break
+		}
+	}
+	if gapped >= 0 {
+		vals, i := feats[gapped].Values[:half], 0
+		for pass := range 2 {
+			for t, v := range vals {
+				if math.IsNaN(v) == (pass == 1) {
+					at[i], col[t] = t, i
+					i++
+				}
+			}
+			if pass == 0 {
+				split = i
+			}
+		}
+	} else {
+		for t := range half {
+			at[t], col[t] = t, t
+		}
+	}
 	// Z: (D × T), row 0 ones, row j the unit standardised on the fit half
-	// (constant units stay 0).
+	// (constant units stay 0); the fit half in the order of at.
 	Z := make([]float32, D*T)
 	for t := range T {
 		Z[t] = 1
@@ -68,31 +102,32 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 			continue
 		}
 		row, inv := Z[(j+1)*T:(j+2)*T], 1/sd
-		for t, v := range x[:T] {
-			row[t] = float32((v - m) * inv)
+		for i, t := range at {
+			row[i] = float32((x[t] - m) * inv)
+		}
+		for t := half; t < T; t++ {
+			row[t] = float32((x[t] - m) * inv)
 		}
 	}
-	// gram factors ZₛZₛᵀ + ridge over the columns s (nil: the whole fit half).
-	gram := func(cols []int) *blas64.Triangular {
-		n := half
-		A, lda := Z, T
-		if cols != nil {
-			n = len(cols)
-			A, lda = make([]float32, D*n), n
-			for j := range D {
-				src, dst := Z[j*T:(j+1)*T], A[j*n:(j+1)*n]
-				for i, c := range cols {
-					dst[i] = src[c]
-				}
+	// syrk adds AₛAₛᵀ over the n columns of A (rows lda apart) to g, or sets
+	// it: only the blocks on and above the diagonal, over panels of columns that
+	// stay in cache while every block reads them.
+	syrk := func(g []float32, A []float32, lda, n int, add bool) {
+		const blk, panel = 64, 512
+		for p0 := 0; p0 < n; p0 += panel {
+			k, beta := min(panel, n-p0), float32(1)
+			if p0 == 0 && !add {
+				beta = 0
+			}
+			for i0 := 0; i0 < D; i0 += blk {
+				m := min(blk, D-i0)
+				kernels.GemmNT32(m, D-i0, k, A[i0*lda+p0:], lda, A[i0*lda+p0:], lda, beta, g[i0*D+i0:], D)
 			}
 		}
-		// Symmetric: only the blocks on and above the diagonal, then mirrored.
-		const blk = 64
-		g32 := make([]float32, D*D)
-		for i0 := 0; i0 < D; i0 += blk {
-			m := min(blk, D-i0)
-			kernels.GemmNT32(m, D-i0, n, A[i0*lda:], lda, A[i0*lda:], lda, 0, g32[i0*D+i0:], D)
-		}
+	}
+	// factor is the Cholesky factor of the Gram matrix g32 of n steps, mirrored
+	// and with the ridge (nil if it is not positive definite).
+	factor := func(g32 []float32, n int) *blas64.Triangular {
 		g := make([]float64, D*D)
 		for i := range D {
 			for j := i; j < D; j++ {
@@ -110,12 +145,9 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 		}
 		return &t
 	}
-	// Y: (labels × fit half), 0 where a label is NaN (those steps add nothing to
-	// Zᵀy); which labels have gaps.
-	L := len(feats)
+	// Y: (labels × fit half) in Z's column order, 0 where a label is NaN (those
+	// steps add nothing to Zᵀy); which labels have gaps.
 	Y := make([]float32, L*half)
-	var full *blas64.Triangular
-	fullDone := false
 	masked := make([]bool, L)
 	for f, ft := range feats {
 		y := Y[f*half : (f+1)*half]
@@ -124,44 +156,80 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 				masked[f] = true
 				continue
 			}
-			y[t] = float32(v)
+			y[col[t]] = float32(v)
 		}
 	}
 	XtY := make([]float32, D*L) // (D × labels) = Z·Yᵀ over the fit half
 	kernels.GemmNT32(D, L, half, Z, T, Y, half, 0, XtY, L)
 	W := make([]float32, L*D) // (labels × D): the fitted weights, 0 when unfitted
 	fitted := make([]bool, L)
+	// solve fits the labels fs, which share the factor G, in one call: the
+	// right-hand sides Zᵀy side by side.
+	solve := func(G *blas64.Triangular, fs []int) {
+		if G == nil || len(fs) == 0 {
+			return
+		}
+		n := len(fs)
+		rhs := make([]float64, D*n)
+		for i := range D {
+			for k, f := range fs {
+				rhs[i*n+k] = float64(XtY[i*L+f])
+			}
+		}
+		lapack64.Potrs(*G, blas64.General{Rows: D, Cols: n, Stride: n, Data: rhs})
+		for k, f := range fs {
+			for i := range D {
+				W[f*D+i] = float32(rhs[i*n+k])
+			}
+			fitted[f] = true
+		}
+	}
+	var whole []int    // the labels defined at every step of the fit half
+	var gGap []float32 // the Gram matrix of the gapped label's steps
+	gramGap := func() []float32 {
+		if gGap == nil {
+			gGap = make([]float32, D*D)
+			syrk(gGap, Z, T, split, false)
+		}
+		return gGap
+	}
 	for f, ft := range feats {
-		var G *blas64.Triangular
-		if masked[f] {
+		switch {
+		case !masked[f]:
+			whole = append(whole, f)
+		case f == gapped:
+			if split < 10 {
+				continue
+			}
+			solve(factor(gramGap(), split), []int{f})
+		default: // another label with gaps: its own steps, gathered
 			var cols []int
 			for t, v := range ft.Values[:half] {
 				if !math.IsNaN(v) {
-					cols = append(cols, t)
+					cols = append(cols, col[t])
 				}
 			}
 			if len(cols) < 10 {
 				continue
 			}
-			G = gram(cols)
-		} else {
-			if !fullDone {
-				full, fullDone = gram(nil), true
+			n := len(cols)
+			A := make([]float32, D*n)
+			for j := range D {
+				src, dst := Z[j*T:(j+1)*T], A[j*n:(j+1)*n]
+				for i, c := range cols {
+					dst[i] = src[c]
+				}
 			}
-			G = full
+			g := make([]float32, D*D)
+			syrk(g, A, n, n, false)
+			solve(factor(g, n), []int{f})
 		}
-		if G == nil {
-			continue
-		}
-		xty := make([]float64, D)
-		for i := range D {
-			xty[i] = float64(XtY[i*L+f])
-		}
-		lapack64.Potrs(*G, blas64.General{Rows: D, Cols: 1, Stride: 1, Data: xty})
-		for i, v := range xty {
-			W[f*D+i] = float32(v)
-		}
-		fitted[f] = true
+	}
+	if len(whole) > 0 {
+		// The whole fit half: the gapped label's steps and the rest.
+		g := slices.Clone(gramGap())
+		syrk(g, Z[split:], T, half-split, true)
+		solve(factor(g, half), whole)
 	}
 	// Every label's prediction at every step: (labels × T) = W·Z.
 	P := make([]float32, L*T)
@@ -170,9 +238,12 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 		if !fitted[f] {
 			continue
 		}
-		trace := make([]float64, T)
-		for t, v := range P[f*T : (f+1)*T] {
-			trace[t] = float64(v)
+		trace, pf := make([]float64, T), P[f*T:(f+1)*T]
+		for t := range half {
+			trace[t] = float64(pf[col[t]])
+		}
+		for t := half; t < T; t++ {
+			trace[t] = float64(pf[t])
 		}
 		out[f].Trace = trace
 		p, truth := trace[half:], ft.Values[half:T]
