@@ -117,6 +117,7 @@ type Recorder struct {
 	p     *nets.Params[float64]
 	r32   *passRecorder[float32]
 	r64   *passRecorder[float64]
+	pair  *pairRecorder // on two cores, for networks wide enough to split
 	vocab []rune
 }
 
@@ -151,7 +152,11 @@ const recordChunk = 1024
 // NewRecorder records the network with weights p (read at each Record, so it
 // follows training); vocab maps token ids to characters.
 func NewRecorder(cfg nets.Config, p *nets.Params[float64], vocab []rune) *Recorder {
-	return &Recorder{p: p, vocab: vocab, r32: newPassRecorder(cfg, nets.NewParams[float32](cfg), true)}
+	rc := &Recorder{p: p, vocab: vocab, r32: newPassRecorder(cfg, nets.NewParams[float32](cfg), true)}
+	if cfg.Hidden >= pairMin {
+		rc.pair = newPairRecorder(cfg)
+	}
+	return rc
 }
 
 // newExactRecorder records in float64, bit for bit what the engine computes.
@@ -164,8 +169,11 @@ func newExactRecorder(cfg nets.Config, p *nets.Params[float64], vocab []rune) *R
 // labels see the real text even where ids hold the unknown token). o, when set,
 // clamps a unit throughout.
 func (rc *Recorder) Record(ids []int32, text []rune, warmup int, o *nets.Override) *Recording {
-	if rc.r64 != nil {
+	switch {
+	case rc.r64 != nil:
 		return rc.r64.record(rc.p, rc.vocab, ids, text, warmup, o)
+	case rc.pair != nil && runtime.GOMAXPROCS(0) > 1:
+		return rc.pair.record(rc.p, rc.vocab, ids, text, warmup, o)
 	}
 	return rc.r32.record(rc.p, rc.vocab, ids, text, warmup, o)
 }
@@ -173,10 +181,6 @@ func (rc *Recorder) Record(ids []int32, text []rune, warmup int, o *nets.Overrid
 func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []int32, text []rune, warmup int, o *nets.Override) *Recording {
 	cfg := pr.cfg
 	h, gh := cfg.Hidden, cfg.GH()
-	T := len(ids) - warmup
-	if T < 1 || len(text) != len(ids) {
-		panic(fmt.Sprintf("probe: Record of %d ids, %d characters, warm-up %d", len(ids), len(text), warmup))
-	}
 	if pr.p != nil {
 		switch d := any(pr.p.Mem).(type) {
 		case []float32:
@@ -185,45 +189,9 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 			copy(d, p.Mem)
 		}
 	}
-	r := &Recording{Config: cfg, Text: text[warmup:], IDs: ids[warmup:], T: T,
-		Loss: make([]float64, T), Top: make([][TopK]Pred, T), Override: o}
-	for l := range cfg.Layers {
-		r.Groups = append(r.Groups, Group{Layer: l})
-	}
-	if cfg.Cell == nets.LSTM {
-		for l := range cfg.Layers {
-			r.Groups = append(r.Groups, Group{Layer: l, Cell: true})
-		}
-	}
-	// allocate makes the series, one allocation for every group (megabytes
-	// to clear: with a second core, that core does it while the first chunk runs).
-	allocate := func() {
-		acts := make([]float64, len(r.Groups)*h*T)
-		for k := range r.Groups {
-			r.Groups[k].Acts = acts[k*h*T : (k+1)*h*T]
-		}
-	}
-	// Saturation counters: index into r.Saturation of each gate block (−1 for
-	// the tanh blocks g and n, which are not gates).
-	satOf := make([]int, cfg.Cell.Gates())
-	for l := range cfg.Layers {
-		k := 0
-		for b, name := range cfg.Cell.GateNames() {
-			satOf[b] = -1
-			if name == "g" || name == "n" {
-				continue
-			}
-			satOf[b] = k
-			k++
-			r.Saturation = append(r.Saturation, Saturation{Layer: l, Gate: name,
-				Low: make([]float64, h), High: make([]float64, h), Hist: make([]float64, HistBins)})
-		}
-	}
-	perLayer := len(r.Saturation) / max(cfg.Layers, 1)
-	counts := make([]satCounts, len(r.Saturation))
-	for i := range counts {
-		counts[i] = satCounts{low: make([]int32, h), high: make([]int32, h)}
-	}
+	fr := newFrame(cfg, vocab, ids, text, warmup, o)
+	r := fr.r
+	allocate := func() { fr.allocate(0, len(r.Groups)) }
 	for _, e := range pr.eng {
 		e.SetOverride(o)
 	}
@@ -245,27 +213,16 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 		t0, n := base+from0-warmup, len(x)-from0
 		for l := range cfg.Layers {
 			th, tc, tg := e.Tape(l)
-			transpose(r.Groups[l].Acts, T, t0, th[from0*h:], n, h, pr.tbuf)
+			transpose(r.Groups[l].Acts, r.T, t0, th[from0*h:], n, h, h, pr.tbuf)
 			if tc != nil {
-				transpose(r.Groups[cfg.Layers+l].Acts, T, t0, tc[from0*h:], n, h, pr.tbuf)
+				transpose(r.Groups[cfg.Layers+l].Acts, r.T, t0, tc[from0*h:], n, h, h, pr.tbuf)
 			}
-			if perLayer > 0 {
-				countSaturation(counts[l*perLayer:(l+1)*perLayer], satOf, tg[from0*gh:(from0+n)*gh], h)
+			if tg != nil {
+				countSaturation(fr.layerCounts(l), fr.satOf, tg[from0*gh:(from0+n)*gh], h, 0)
 			}
 		}
-		// Each row's exponentials less its maximum, and their sum.
-		d := pr.probs
 		for k := from0; k < len(x); k++ {
-			t := base + k - warmup
-			row := e.Logits(k, 0)
-			sum := kernels.ExpSum(pr.ex, row, kernels.Max(row))
-			widen(d, pr.ex)
-			r.Top[t] = topK(d, sum, vocab)
-			if g := base + k + 1; g < len(ids) {
-				r.Loss[t] = math.Log(sum) - math.Log(d[ids[g]])
-			} else {
-				r.Loss[t] = math.NaN()
-			}
+			next(fr, base+k, e.Logits(k, 0), pr.ex, pr.probs)
 		}
 	}
 	type chunk struct {
@@ -308,14 +265,97 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 		close(jobs)
 		wg.Wait()
 	}
+	return fr.finish()
+}
+
+// frame is a Recording being filled, with what the recorders share: the
+// recording's shape, the gate counts and each step's prediction.
+type frame struct {
+	r      *Recording
+	vocab  []rune
+	ids    []int32 // the whole window, warm-up included
+	warmup int
+	satOf  []int       // per gate block, its index among a layer's Saturations (−1: not a gate)
+	counts []satCounts // one per Saturation
+}
+
+func newFrame(cfg nets.Config, vocab []rune, ids []int32, text []rune, warmup int, o *nets.Override) *frame {
+	T := len(ids) - warmup
+	if T < 1 || len(text) != len(ids) {
+		panic(fmt.Sprintf("probe: Record of %d ids, %d characters, warm-up %d", len(ids), len(text), warmup))
+	}
+	h := cfg.Hidden
+	r := &Recording{Config: cfg, Text: text[warmup:], IDs: ids[warmup:], T: T,
+		Loss: make([]float64, T), Top: make([][TopK]Pred, T), Override: o}
+	for l := range cfg.Layers {
+		r.Groups = append(r.Groups, Group{Layer: l})
+	}
+	if cfg.Cell == nets.LSTM {
+		for l := range cfg.Layers {
+			r.Groups = append(r.Groups, Group{Layer: l, Cell: true})
+		}
+	}
+	fr := &frame{r: r, vocab: vocab, ids: ids, warmup: warmup, satOf: make([]int, cfg.Cell.Gates())}
+	for l := range cfg.Layers {
+		k := 0
+		for b, name := range cfg.Cell.GateNames() {
+			fr.satOf[b] = -1
+			if name == "g" || name == "n" { // tanh blocks: not gates
+				continue
+			}
+			fr.satOf[b] = k
+			k++
+			r.Saturation = append(r.Saturation, Saturation{Layer: l, Gate: name,
+				Low: make([]float64, h), High: make([]float64, h), Hist: make([]float64, HistBins)})
+			fr.counts = append(fr.counts, satCounts{low: make([]int32, h), high: make([]int32, h)})
+		}
+	}
+	return fr
+}
+
+// allocate makes the series of groups g0…g1−1 in one allocation (megabytes to
+// clear, so the recorders do it on a core that would wait otherwise).
+func (fr *frame) allocate(g0, g1 int) {
+	r := fr.r
+	n := r.Config.Hidden * r.T
+	acts := make([]float64, (g1-g0)*n)
+	for k := g0; k < g1; k++ {
+		r.Groups[k].Acts = acts[(k-g0)*n : (k-g0+1)*n]
+	}
+}
+
+// layerCounts are the gate counts of layer l.
+func (fr *frame) layerCounts(l int) []satCounts {
+	per := len(fr.counts) / fr.r.Config.Layers
+	return fr.counts[l*per : (l+1)*per]
+}
+
+// next records the prediction after reading ids[g], from its logits: the top
+// characters and the loss on ids[g+1]. ex and probs are scratch rows.
+func next[F nets.Float](fr *frame, g int, logits, ex []F, probs []float64) {
+	t := g - fr.warmup
+	sum := kernels.ExpSum(ex, logits, kernels.Max(logits))
+	widen(probs, ex)
+	fr.r.Top[t] = topK(probs, sum, fr.vocab)
+	if g+1 < len(fr.ids) {
+		fr.r.Loss[t] = math.Log(sum) - math.Log(probs[fr.ids[g+1]])
+	} else {
+		fr.r.Loss[t] = math.NaN()
+	}
+}
+
+// finish turns the gate counts into fractions and returns the recording.
+func (fr *frame) finish() *Recording {
+	r := fr.r
+	h := r.Config.Hidden
 	for i := range r.Saturation {
-		s, c := &r.Saturation[i], &counts[i]
+		s, c := &r.Saturation[i], &fr.counts[i]
 		for u := range s.Low {
-			s.Low[u] = float64(c.low[u]) / float64(T)
-			s.High[u] = float64(c.high[u]) / float64(T)
+			s.Low[u] = float64(c.low[u]) / float64(r.T)
+			s.High[u] = float64(c.high[u]) / float64(r.T)
 		}
 		for b := range s.Hist {
-			s.Hist[b] = float64(c.hist[b]) / float64(h*T)
+			s.Hist[b] = float64(c.hist[b]) / float64(h*r.T)
 		}
 	}
 	return r
@@ -327,10 +367,11 @@ type satCounts struct {
 	hist      [HistBins]int32
 }
 
-// countSaturation adds n steps of time-major gate activations (n × G·H) to the
-// counts of the layer's sigmoid gates: below 0.1, above 0.9, and the histogram
-// (kernels.SatCount's, which float64 activations follow in Go).
-func countSaturation[F nets.Float](sat []satCounts, satOf []int, acts []F, h int) {
+// countSaturation adds n steps of time-major gate activations (n × G·h, h units
+// per gate block) to the counts of the layer's sigmoid gates, as units
+// u0…u0+h−1: below 0.1, above 0.9, and the histogram (kernels.SatCount's, which
+// float64 activations follow in Go).
+func countSaturation[F nets.Float](sat []satCounts, satOf []int, acts []F, h, u0 int) {
 	gh := len(satOf) * h
 	n := len(acts) / gh
 	for b, si := range satOf {
@@ -338,16 +379,17 @@ func countSaturation[F nets.Float](sat []satCounts, satOf []int, acts []F, h int
 			continue
 		}
 		s := &sat[si]
+		low, high := s.low[u0:u0+h], s.high[u0:u0+h]
 		switch a := any(acts).(type) {
 		case []float32:
-			kernels.SatCount(a[b*h:], n, gh, s.low, s.high, &s.hist)
+			kernels.SatCount(a[b*h:], n, gh, low, high, &s.hist)
 		case []float64:
 			for k := 0; k < n; k++ {
 				for u, v := range a[k*gh+b*h : k*gh+(b+1)*h] {
 					if v < 0.1 {
-						s.low[u]++
+						low[u]++
 					} else if v > 0.9 {
-						s.high[u]++
+						high[u]++
 					}
 					s.hist[min(max(int(v*HistBins), 0), HistBins-1)]++
 				}
@@ -356,16 +398,21 @@ func countSaturation[F nets.Float](sat []satCounts, satOf []int, acts []F, h int
 	}
 }
 
-// transpose writes the n×w row-major src into the unit-major dst (w rows of
-// stride T) at columns t0…t0+n−1, in blocks of transposeBlock steps that stay
-// in cache, each first widened to float64 in buf (transposeBlock·w long), so
-// that the transposition itself only moves.
-func transpose[F nets.Float](dst []float64, T, t0 int, src []F, n, w int, buf []float64) {
-	src = src[:n*w]
+// transpose writes n rows of w values, stride apart in src, into the
+// unit-major dst (w rows of stride T) at columns t0…t0+n−1, in blocks of
+// transposeBlock steps that stay in cache, each first widened to float64 in buf
+// (transposeBlock·w long), so that the transposition itself only moves.
+func transpose[F nets.Float](dst []float64, T, t0 int, src []F, n, w, stride int, buf []float64) {
 	for i0 := 0; i0 < n; i0 += transposeBlock {
 		i1 := min(i0+transposeBlock, n)
 		blk := buf[:(i1-i0)*w]
-		widen(blk, src[i0*w:i1*w])
+		if stride == w {
+			widen(blk, src[i0*w:i1*w])
+		} else {
+			for i := i0; i < i1; i++ {
+				widen(blk[(i-i0)*w:(i-i0+1)*w], src[i*stride:i*stride+w])
+			}
+		}
 		j := 0
 		for ; j+8 <= w; j += 8 {
 			d0 := dst[j*T+t0+i0 : j*T+t0+i1]

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/rnnscope/rnnscope/corpora"
@@ -225,6 +226,62 @@ func TestCorrelationsMatchTheDirectFormula(t *testing.T) {
 			want := sxy / math.Sqrt(sxx*syy)
 			if math.Abs(R[f][u]-want) > 1e-9 {
 				t.Fatalf("%s, %s: r %v, two-pass %v", ft.Name, units[u].Name(2), R[f][u], want)
+			}
+		}
+	}
+}
+
+// TestPairRecordingMatchesOneCore records on two cores and on one, for every
+// cell, one and two layers, with a unit clamped in h or in c, over windows of
+// several chunks: the same bits when each core's gate rows fill whole vectors
+// (H a multiple of 32), within float32 rounding for an odd split.
+func TestPairRecordingMatchesOneCore(t *testing.T) {
+	c, w := codeWindow(t, 200, 2*recordChunk+300)
+	overrides := []*nets.Override{nil, {Layer: 0, Unit: 40, Value: 0.7}, {Layer: 1, Unit: 2, Cell: true, Value: -3}}
+	for _, cell := range nets.Cells() {
+		for _, hidden := range []int{64, 33} {
+			for layers := 1; layers <= 2; layers++ {
+				cfg := nets.Config{Cell: cell, Vocab: c.Vocab.Size(), Hidden: hidden, Layers: layers}
+				p := randomNet(cfg, 11)
+				for i := range p.Mem {
+					p.Mem[i] *= 2
+				}
+				one := NewRecorder(cfg, p, c.Vocab.Runes())
+				pair := newPairRecorder(cfg)
+				for _, o := range overrides {
+					if o != nil && (o.Layer >= layers || o.Unit >= hidden) {
+						continue
+					}
+					where := fmt.Sprintf("%s H=%d L=%d override %v", cell, hidden, layers, o)
+					a := one.r32.record(p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
+					b := pair.record(p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
+					exact := hidden%32 == 0
+					tol := 0.0
+					if !exact {
+						tol = 1e-5
+					}
+					for gi, g := range a.Groups {
+						for i, v := range g.Acts {
+							if d := math.Abs(b.Groups[gi].Acts[i] - v); !(d <= tol) {
+								t.Fatalf("%s: group %d value %d: two cores %v, one %v", where, gi, i, b.Groups[gi].Acts[i], v)
+							}
+						}
+					}
+					for i := range a.Loss {
+						if d := math.Abs(a.Loss[i] - b.Loss[i]); !(d <= 10*tol) && !(math.IsNaN(a.Loss[i]) && math.IsNaN(b.Loss[i])) {
+							t.Fatalf("%s: loss at %d: two cores %v, one %v", where, i, b.Loss[i], a.Loss[i])
+						}
+						if exact && a.Top[i] != b.Top[i] {
+							t.Fatalf("%s: predictions at %d: two cores %v, one %v", where, i, b.Top[i], a.Top[i])
+						}
+					}
+					for i, s := range a.Saturation {
+						q := b.Saturation[i]
+						if exact && (!slices.Equal(s.Low, q.Low) || !slices.Equal(s.High, q.High) || !slices.Equal(s.Hist, q.Hist)) {
+							t.Fatalf("%s: saturation of %s differs", where, s.Gate)
+						}
+					}
+				}
 			}
 		}
 	}

@@ -1,0 +1,313 @@
+package probe
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rnnscope/rnnscope/nets"
+	"github.com/rnnscope/rnnscope/nets/kernels"
+)
+
+// pairRecorder records on two cores by splitting the recurrence itself. A
+// batch-1 step is one matrix-vector product with W_hh, which streams the whole
+// matrix from the core's L2 cache at every step (256 KB for an LSTM-128 in
+// float32): that bandwidth, not arithmetic, sets the pace of one core. Here each
+// core owns half of the units, with their rows of the weights (half the bytes
+// per step, in its own cache) and their cell arithmetic, and reads the other
+// half of h₋₁ from the shared tape once the other core has written it. After
+// each chunk both cores move their own units into the recording and predict
+// half of the chunk's steps.
+//
+// Each unit's sums run in the one-core pass's order, so a recording differs
+// from it only where float32 rounding of the weights' layout does (the table of
+// input columns is built per core), and is the same from run to run.
+type pairRecorder struct {
+	cfg    nets.Config
+	halves [2]*half
+	tape   [][]float32 // per layer, h after each step of a chunk: (recordChunk+1) × H, row 0 the carried state
+	done   [2]counter  // layer-steps each core has finished in the current recording
+	copied [2]counter  // chunks each core has finished copying out
+}
+
+// counter is a progress count that one core writes and the other waits on,
+// alone in its cache line.
+type counter struct {
+	atomic.Int64
+	_ [56]byte
+}
+
+// await spins until c reaches n, yielding now and then so that a goroutine
+// that needs this core (a screen being drawn) still runs.
+func (c *counter) await(n int64) {
+	for spins := 0; c.Load() < n; spins++ {
+		if spins&1023 == 1023 {
+			runtime.Gosched()
+		}
+	}
+}
+
+// half is one core's share: units u0…u0+m−1 of every layer.
+type half struct {
+	u0, m  int
+	layers []halfLayer
+	head   []float32 // (V × H), the output layer, whole
+	bhead  []float32
+	logits []float32 // the rows of a chunk this core predicts
+	ex     []float32
+	probs  []float64
+	tbuf   []float64
+	counts []satCounts // this core's gate counts: its units, its share of the histograms
+}
+
+// halfLayer holds a core's rows of one layer, gate block by gate block (the
+// cell kernels' layout for m units), and its tape.
+type halfLayer struct {
+	tab []float32 // layer 0: (V × G·m) input column per token, biases added
+	wih []float32 // layers above: (G·m × H)
+	bih []float32 // layers above: b_ih
+	whh []float32 // (G·m × H)
+	bhh []float32 // b_hh: on the hidden side for the GRU, else on the input side of the layers above
+	a   []float32 // (recordChunk × G·m) gate sums, then activations
+	c   []float32 // LSTM: (recordChunk+1) × m, row 0 the carried state
+	tc  []float32 // LSTM: tanh(c) of one step
+	hs  []float32 // GRU: the hidden side of one step
+	ghn []float32 // GRU
+}
+
+// pairMin is the fewest hidden units worth splitting between two cores.
+const pairMin = 32
+
+func newPairRecorder(cfg nets.Config) *pairRecorder {
+	h, v, G := cfg.Hidden, cfg.Vocab, cfg.Cell.Gates()
+	pr := &pairRecorder{cfg: cfg}
+	for range cfg.Layers {
+		pr.tape = append(pr.tape, make([]float32, (recordChunk+1)*h))
+	}
+	for core := range pr.halves {
+		u0 := core * (h / 2)
+		m := h/2 + core*(h%2)
+		gm := G * m
+		hf := &half{u0: u0, m: m, head: make([]float32, v*h), bhead: make([]float32, v),
+			logits: make([]float32, (recordChunk/2+1)*v), ex: make([]float32, v), probs: make([]float64, v),
+			tbuf: make([]float64, transposeBlock*m)}
+		for l := range cfg.Layers {
+			L := halfLayer{whh: make([]float32, gm*h), a: make([]float32, recordChunk*gm)}
+			if l == 0 {
+				L.tab = make([]float32, v*gm)
+			} else {
+				L.wih, L.bih = make([]float32, gm*h), make([]float32, gm)
+			}
+			L.bhh = make([]float32, gm)
+			switch cfg.Cell {
+			case nets.LSTM:
+				L.c, L.tc = make([]float32, (recordChunk+1)*m), make([]float32, m)
+			case nets.GRU:
+				L.hs, L.ghn = make([]float32, gm), make([]float32, m)
+			}
+			hf.layers = append(hf.layers, L)
+		}
+		pr.halves[core] = hf
+	}
+	return pr
+}
+
+// load narrows this core's rows of p: row i of gate block g is the network's
+// row g·H + u0 + i.
+func (hf *half) load(cfg nets.Config, p *nets.Params[float64]) {
+	h, v, G, m := cfg.Hidden, cfg.Vocab, cfg.Cell.Gates(), hf.m
+	gm := G * m
+	row := func(g, i int) int { return g*h + hf.u0 + i }
+	for l := range hf.layers {
+		L, lp := &hf.layers[l], &p.Layers[l]
+		for g := range G {
+			for i := range m {
+				r := row(g, i)
+				kernels.Narrow(L.whh[(g*m+i)*h:(g*m+i+1)*h], lp.Whh.Data[r*h:(r+1)*h])
+				L.bhh[g*m+i] = float32(lp.Bhh[r])
+				// The input side's bias is b_ih, and b_hh too but for the GRU,
+				// added in float32 in the engine's order.
+				bi, bh := float32(lp.Bih[r]), float32(lp.Bhh[r])
+				if l == 0 {
+					for tok := range v {
+						x := float32(lp.Wih.Data[r*v+tok]) + bi
+						if cfg.Cell != nets.GRU {
+							x += bh
+						}
+						L.tab[tok*gm+g*m+i] = x
+					}
+					continue
+				}
+				kernels.Narrow(L.wih[(g*m+i)*h:(g*m+i+1)*h], lp.Wih.Data[r*h:(r+1)*h])
+				L.bih[g*m+i] = bi
+			}
+		}
+	}
+	kernels.Narrow(hf.head, p.Whead.Data)
+	kernels.Narrow(hf.bhead, p.Bhead)
+}
+
+func (pr *pairRecorder) record(p *nets.Params[float64], vocab []rune, ids []int32, text []rune, warmup int, o *nets.Override) *Recording {
+	fr := newFrame(pr.cfg, vocab, ids, text, warmup, o)
+	for _, t := range pr.tape {
+		clear(t[:pr.cfg.Hidden]) // the zero state, both halves, before either core starts
+	}
+	for i := range pr.done {
+		pr.done[i].Store(0)
+		pr.copied[i].Store(0)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { pr.run(1, p, fr, o) })
+	pr.run(0, p, fr, o)
+	wg.Wait()
+	// Each core counted its own units and its share of each histogram.
+	for _, hf := range pr.halves {
+		for i := range fr.counts {
+			dst, src := &fr.counts[i], &hf.counts[i]
+			copy(dst.low[hf.u0:], src.low)
+			copy(dst.high[hf.u0:], src.high)
+			for b := range dst.hist {
+				dst.hist[b] += src.hist[b]
+			}
+		}
+	}
+	return fr.finish()
+}
+
+// run is one core's part of a recording.
+func (pr *pairRecorder) run(core int, p *nets.Params[float64], fr *frame, o *nets.Override) {
+	cfg := pr.cfg
+	hf, other := pr.halves[core], &pr.done[1-core]
+	h, m, u0 := cfg.Hidden, hf.m, hf.u0
+	gm := cfg.Cell.Gates() * m
+	hf.load(cfg, p)
+	// Core 0 clears the series of h, core 1 those of c (or of h when there
+	// is no c), each about half of the recording's memory.
+	switch L := cfg.Layers; {
+	case cfg.Cell == nets.LSTM:
+		fr.allocate(core*L, (core+1)*L)
+	case core == 1:
+		fr.allocate(0, L)
+	}
+	hf.counts = hf.counts[:0]
+	for range fr.counts {
+		hf.counts = append(hf.counts, satCounts{low: make([]int32, m), high: make([]int32, m)})
+	}
+	for l := range hf.layers {
+		if c := hf.layers[l].c; c != nil {
+			clear(c[:m])
+		}
+	}
+	var seq int64 // layer-steps done by this core so far; the other core's schedule is the same
+	for chunk, base := int64(0), 0; base < len(fr.ids); chunk, base = chunk+1, base+recordChunk {
+		x := fr.ids[base:min(base+recordChunk, len(fr.ids))]
+		T := len(x)
+		for l := range hf.layers {
+			L, tape := &hf.layers[l], pr.tape[l]
+			a := L.a[:T*gm]
+			if l == 0 {
+				for t, tok := range x {
+					copy(a[t*gm:(t+1)*gm], L.tab[int(tok)*gm:])
+				}
+			} else {
+				other.await(seq) // the layer below, whole, from both cores
+				kernels.GemmNT32(T, gm, h, pr.tape[l-1][h:], h, L.wih, h, 0, a, gm)
+				for t := range T {
+					at := a[t*gm : (t+1)*gm]
+					kernels.Add(at, at, L.bih)
+					if cfg.Cell != nets.GRU {
+						kernels.Add(at, at, L.bhh)
+					}
+				}
+			}
+			for t := range T {
+				at, hprev := a[t*gm:(t+1)*gm], tape[t*h:(t+1)*h]
+				hnew := tape[(t+1)*h+u0 : (t+1)*h+u0+m]
+				sums := at
+				if cfg.Cell == nets.GRU {
+					copy(L.hs, L.bhh)
+					sums = L.hs
+				}
+				if t > 0 {
+					other.await(seq) // the other core's half of h₋₁
+				}
+				kernels.GemmNT32(1, gm, h, hprev, h, L.whh, h, 1, sums, gm)
+				var cnew []float32
+				switch cfg.Cell {
+				case nets.RNN:
+					kernels.Tanh32(hnew, at)
+				case nets.LSTM:
+					cnew = L.c[(t+1)*m : (t+2)*m]
+					kernels.LSTMForward(at, L.c[t*m:(t+1)*m], cnew, L.tc, hnew)
+				case nets.GRU:
+					kernels.GRUForward(at, L.hs, L.ghn, hprev[u0:u0+m], hnew)
+				}
+				if o != nil && o.Layer == l && o.Unit >= u0 && o.Unit < u0+m {
+					i := o.Unit - u0
+					if o.Cell && cnew != nil {
+						cnew[i] = float32(o.Value)
+						hnew[i] = float32(float64(at[3*m+i]) * math.Tanh(o.Value))
+					} else {
+						hnew[i] = float32(o.Value)
+					}
+				}
+				seq++
+				pr.done[core].Store(seq)
+			}
+		}
+		other.await(seq) // every layer of the chunk, from both cores
+		pr.copyOut(core, fr, base, x)
+		for l := range hf.layers { // carry this core's state into the next chunk
+			L, tape := &hf.layers[l], pr.tape[l]
+			copy(tape[u0:u0+m], tape[T*h+u0:])
+			if L.c != nil {
+				copy(L.c[:m], L.c[T*m:(T+1)*m])
+			}
+		}
+		pr.copied[core].Store(chunk + 1)
+		pr.copied[1-core].await(chunk + 1) // the other core is done reading this chunk's tape
+	}
+}
+
+// copyOut moves this core's part of one chunk into the recording: its units'
+// h and c, its gate counts, and the predictions of its half of the steps.
+func (pr *pairRecorder) copyOut(core int, fr *frame, base int, x []int32) {
+	cfg, r, hf := pr.cfg, fr.r, pr.halves[core]
+	h, v, m, u0 := cfg.Hidden, cfg.Vocab, hf.m, hf.u0
+	gm := cfg.Cell.Gates() * m
+	from0 := max(fr.warmup-base, 0)
+	if from0 >= len(x) {
+		return
+	}
+	t0, n := base+from0-fr.warmup, len(x)-from0
+	per := len(hf.counts) / cfg.Layers
+	for l := range hf.layers {
+		L, tape := &hf.layers[l], pr.tape[l]
+		transpose(r.Groups[l].Acts[u0*r.T:], r.T, t0, tape[(from0+1)*h+u0:], n, m, h, hf.tbuf)
+		if L.c != nil {
+			transpose(r.Groups[cfg.Layers+l].Acts[u0*r.T:], r.T, t0, L.c[(from0+1)*m:], n, m, m, hf.tbuf)
+		}
+		if per > 0 {
+			countSaturation(hf.counts[l*per:(l+1)*per], fr.satOf, L.a[from0*gm:(from0+n)*gm], m, 0)
+		}
+	}
+	// Predictions: core 0 the first half of the scored steps, core 1 the rest.
+	k0, k1 := from0, from0+(n+1)/2
+	if core == 1 {
+		k0, k1 = k1, len(x)
+	}
+	rows := k1 - k0
+	if rows == 0 {
+		return
+	}
+	lg := hf.logits[:rows*v]
+	for i := range rows {
+		copy(lg[i*v:(i+1)*v], hf.bhead)
+	}
+	top := pr.tape[cfg.Layers-1]
+	kernels.GemmNT32(rows, v, h, top[(k0+1)*h:], h, hf.head, h, 1, lg, v)
+	for i := range rows {
+		next(fr, base+k0+i, lg[i*v:(i+1)*v], hf.ex, hf.probs)
+	}
+}
