@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"sync/atomic"
 
 	"github.com/rnnscope/rnnscope/corpora"
 	"github.com/rnnscope/rnnscope/nets/kernels"
@@ -137,10 +138,19 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 	rep := &Report{Layers: rec.Config.Layers, Units: units, Loss: rec.MeanLoss()}
 	// The readouts are independent of the per-unit statistics: on a second
 	// core they run beside them.
+	// The rankings' sorts are shared out unit by unit (rank below), and the
+	// second core takes its share once its readouts are done.
 	var fits []Fit
-	fitted := make(chan struct{})
+	var rank func()
+	ranked := make(chan struct{}) // rank is set
+	fitted := make(chan struct{}) // fits are set and the second core's share is done
 	if runtime.GOMAXPROCS(0) > 1 {
-		go func() { fits = readouts(rec, series, feats); close(fitted) }()
+		go func() {
+			fits = readouts(rec, series, feats)
+			<-ranked
+			rank()
+			close(fitted)
+		}()
 	} else {
 		fits = readouts(rec, series, feats)
 		close(fitted)
@@ -219,25 +229,38 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 		}
 		reps[f] = lr
 	}
-	var so sorter
 	coded := make([][]uint8, len(feats))
-	for _, u := range visit {
-		srt := so.sort(series[u])
-		for _, f := range ranks[u] {
-			i := slices.IndexFunc(reps[f].Top, func(s UnitScore) bool { return s.Flat == u })
-			s := &reps[f].Top[i]
-			ft := feats[f]
+	for _, us := range ranks {
+		for _, f := range us {
 			if coded[f] == nil {
-				coded[f] = encode(ft.Values)
+				coded[f] = encode(feats[f].Values)
 			}
-			so.rankStats(s, srt, coded[f])
-			if ft.Name == "quote" {
-				if paren, ok := all["paren"]; ok {
-					s.ParenAUC = subsetAUC(srt, ft.Values, paren.Values, s.Higher)
+		}
+	}
+	var taken atomic.Int64 // units of visit handed out
+	rank = func() {
+		var so sorter
+		for {
+			k := int(taken.Add(1)) - 1
+			if k >= len(visit) {
+				return
+			}
+			u := visit[k]
+			srt := so.sort(series[u])
+			for _, f := range ranks[u] {
+				i := slices.IndexFunc(reps[f].Top, func(s UnitScore) bool { return s.Flat == u })
+				s := &reps[f].Top[i]
+				so.rankStats(s, srt, coded[f])
+				if feats[f].Name == "quote" {
+					if paren, ok := all["paren"]; ok {
+						s.ParenAUC = subsetAUC(srt, feats[f].Values, paren.Values, s.Higher)
+					}
 				}
 			}
 		}
 	}
+	close(ranked)
+	rank()
 	<-fitted
 	for f, lr := range reps {
 		lr.Readout = fits[f]
@@ -294,77 +317,95 @@ func isBinary(v []float64) bool {
 	return any
 }
 
-// correlations is r of every unit with every label: R[label][flat unit]. Labels
-// defined at every step go through one matrix product per group of units (the
-// sums Σxy); labels with gaps (NaN) are summed directly over their steps.
+// correlations is r of every unit with every label: R[label][flat unit], over
+// the steps where the label is defined (not NaN). The sums Σxy, and Σx over a
+// label's steps, come from one matrix product per group of units; Σx² from
+// SumSquares, or over a gapped label's own steps.
 func correlations(rec *Recording, series [][]float64, feats []corpora.Feature) [][]float64 {
-	T := rec.T
-	U := len(series)
+	T, h := rec.T, rec.Config.Hidden
 	R := make([][]float64, len(feats))
-	var full []int // labels without gaps
+	// Y's rows: every label (0 where undefined); for each label with gaps,
+	// 1 where it is defined; last, ones (whose product with a unit is Σx).
+	type label struct {
+		n, sy, syy float64
+		ind        int     // Y's row of the label's steps, −1 when it has no gaps
+		at         []int32 // the steps where a gapped label is defined
+	}
+	labs := make([]label, len(feats))
+	rows := len(feats) + 1
 	for f, ft := range feats {
-		R[f] = make([]float64, U)
-		if slices.ContainsFunc(ft.Values, math.IsNaN) {
-			// Only the steps where the label is defined, gathered once.
-			var at []int32
-			var y []float64
-			for t, v := range ft.Values[:T] {
-				if !math.IsNaN(v) {
-					at = append(at, int32(t))
-					y = append(y, v)
-				}
-			}
-			x := make([]float64, len(at))
-			for u, xs := range series {
-				for i, t := range at {
-					x[i] = xs[t]
-				}
-				R[f][u] = pearson(x, y)
-			}
-			continue
-		}
-		full = append(full, f)
-	}
-	if len(full) == 0 {
-		return R
-	}
-	// Σy and Σy² of every label; Y holds the labels and, last, a row of ones,
-	// whose product with a unit is its Σx.
-	F := len(full)
-	Y := make([]float64, (F+1)*T)
-	sy, syy := make([]float64, F), make([]float64, F)
-	for i, f := range full {
-		copy(Y[i*T:(i+1)*T], feats[f].Values)
-		for _, v := range feats[f].Values {
-			sy[i] += v
-			syy[i] += v * v
+		R[f] = make([]float64, len(series))
+		labs[f].ind = -1
+		if slices.ContainsFunc(ft.Values[:T], math.IsNaN) {
+			labs[f].ind = rows - 1
+			rows++
 		}
 	}
-	for t := range T {
-		Y[F*T+t] = 1
+	Y := make([]float64, rows*T)
+	for f, ft := range feats {
+		lb := &labs[f]
+		y := Y[f*T : (f+1)*T]
+		for t, v := range ft.Values[:T] {
+			if math.IsNaN(v) {
+				continue
+			}
+			y[t] = v
+			lb.sy += v
+			lb.syy += v * v
+			if lb.ind >= 0 {
+				Y[lb.ind*T+t] = 1
+				lb.at = append(lb.at, int32(t))
+			}
+		}
+		lb.n = float64(T)
+		if lb.ind >= 0 {
+			lb.n = float64(len(lb.at))
+		}
 	}
-	// Σxy and Σx for each group: (H × T)·(T × (F+1)) as A·Yᵀ with both
-	// row-major over time; Σx² in SumSquares's vector order.
-	h := rec.Config.Hidden
-	sxy := make([]float64, h*(F+1))
-	n := float64(T)
+	ones := Y[(rows-1)*T : rows*T]
+	for t := range ones {
+		ones[t] = 1
+	}
+	sxy := make([]float64, h*rows)
 	for g, grp := range rec.Groups {
-		kernels.GemmNT(h, F+1, T, grp.Acts, T, Y, T, 0, sxy, F+1)
+		kernels.GemmNT(h, rows, T, grp.Acts, T, Y, T, 0, sxy, rows)
 		for j := range h {
 			u := g*h + j
-			sx := sxy[j*(F+1)+F]
-			vx := n*kernels.SumSquares(series[u][:T]) - sx*sx
-			for i, f := range full {
-				vy := n*syy[i] - sy[i]*sy[i]
-				if vx <= 0 || vy <= 0 {
+			x, sums := series[u][:T], sxy[j*rows:(j+1)*rows]
+			sxxAll := kernels.SumSquares(x)
+			for f, lb := range labs {
+				sx, sxx := sums[rows-1], sxxAll
+				if lb.ind >= 0 {
+					sx, sxx = sums[lb.ind], squaresAt(x, lb.at)
+				}
+				n := lb.n
+				vx, vy := n*sxx-sx*sx, n*lb.syy-lb.sy*lb.sy
+				if n < 2 || vx <= 0 || vy <= 0 {
 					R[f][u] = math.NaN()
 					continue
 				}
-				R[f][u] = (n*sxy[j*(F+1)+i] - sx*sy[i]) / math.Sqrt(vx*vy)
+				R[f][u] = (n*sums[f] - sx*lb.sy) / math.Sqrt(vx*vy)
 			}
 		}
 	}
 	return R
+}
+
+// squaresAt is Σ x[t]² over the steps at, in four interleaved partial sums.
+func squaresAt(x []float64, at []int32) float64 {
+	var s [4]float64
+	i := 0
+	for ; i+4 <= len(at); i += 4 {
+		a, b, c, d := x[at[i]], x[at[i+1]], x[at[i+2]], x[at[i+3]]
+		s[0] += a * a
+		s[1] += b * b
+		s[2] += c * c
+		s[3] += d * d
+	}
+	for ; i < len(at); i++ {
+		s[0] += x[at[i]] * x[at[i]]
+	}
+	return (s[0] + s[1]) + (s[2] + s[3])
 }
 
 // pearson is the correlation of x and y over the steps where y is not NaN; NaN

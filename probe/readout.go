@@ -89,25 +89,24 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 	for t := range T {
 		Z[t] = 1
 	}
+	xs := make([]float64, half) // a unit's fit half in the order of at
 	for j, u := range use {
 		x := series[u]
-		var s, ss float64
-		for _, v := range x[:half] {
-			s += v
-			ss += v * v
-		}
-		m := s / float64(half)
-		sd := math.Sqrt(max(ss/float64(half)-m*m, 0))
+		m := sum(x[:half]) / float64(half)
+		sd := math.Sqrt(max(kernels.SumSquares(x[:half])/float64(half)-m*m, 0))
 		if sd <= 1e-9 {
 			continue
 		}
 		row, inv := Z[(j+1)*T:(j+2)*T], 1/sd
-		for i, t := range at {
-			row[i] = float32((x[t] - m) * inv)
+		fit := x[:half]
+		if gapped >= 0 {
+			for i, t := range at {
+				xs[i] = x[t]
+			}
+			fit = xs
 		}
-		for t := half; t < T; t++ {
-			row[t] = float32((x[t] - m) * inv)
-		}
+		kernels.Standardize(row[:half], fit, m, inv)
+		kernels.Standardize(row[half:T], x[half:T], m, inv)
 	}
 	// syrk adds AₛAₛᵀ over the n columns of A (rows lda apart) to g, or sets
 	// it: only the blocks on and above the diagonal, over panels of columns that
@@ -163,23 +162,23 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 	kernels.GemmNT32(D, L, half, Z, T, Y, half, 0, XtY, L)
 	W := make([]float32, L*D) // (labels × D): the fitted weights, 0 when unfitted
 	fitted := make([]bool, L)
-	// solve fits the labels fs, which share the factor G, in one call: the
-	// right-hand sides Zᵀy side by side.
+	// solve fits the labels fs, which share the factor G = UᵀU: UᵀU w = Zᵀy,
+	// two triangular solves on each label's Zᵀy (gonum's Potrs goes about
+	// several right-hand sides in rows of a few elements, ten times slower).
 	solve := func(G *blas64.Triangular, fs []int) {
-		if G == nil || len(fs) == 0 {
+		if G == nil {
 			return
 		}
-		n := len(fs)
-		rhs := make([]float64, D*n)
-		for i := range D {
-			for k, f := range fs {
-				rhs[i*n+k] = float64(XtY[i*L+f])
+		w := make([]float64, D)
+		for _, f := range fs {
+			for i := range w {
+				w[i] = float64(XtY[i*L+f])
 			}
-		}
-		lapack64.Potrs(*G, blas64.General{Rows: D, Cols: n, Stride: n, Data: rhs})
-		for k, f := range fs {
-			for i := range D {
-				W[f*D+i] = float32(rhs[i*n+k])
+			v := blas64.Vector{N: D, Inc: 1, Data: w}
+			blas64.Trsv(blas.Trans, *G, v)
+			blas64.Trsv(blas.NoTrans, *G, v)
+			for i, x := range w {
+				W[f*D+i] = float32(x)
 			}
 			fitted[f] = true
 		}
@@ -253,4 +252,20 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 		}
 	}
 	return out
+}
+
+// sum adds x up in four interleaved partial sums.
+func sum(x []float64) float64 {
+	var s [4]float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s[0] += x[i]
+		s[1] += x[i+1]
+		s[2] += x[i+2]
+		s[3] += x[i+3]
+	}
+	for ; i < len(x); i++ {
+		s[0] += x[i]
+	}
+	return (s[0] + s[1]) + (s[2] + s[3])
 }

@@ -22,6 +22,7 @@ type cellFuncs struct {
 	narrow     func(dst []float32, src []float64)
 	widen      func(dst []float64, src []float32)
 	satCount   func(x []float32, rows, stride int, low, high []int32, hist *[SatBins]int32)
+	stdize     func(dst []float32, src []float64, mean, scale float64)
 }
 
 // Float is the element type of the generic kernels.
@@ -82,6 +83,16 @@ func Narrow(dst []float32, src []float64) {
 		panic("kernels: Narrow: len(dst) != len(src)")
 	}
 	active.cell.narrow(dst, src)
+}
+
+// Standardize sets dst[i] = float32((src[i] − mean)·scale), the difference and
+// the product each rounded in float64, as Go computes them. It panics unless
+// the lengths match.
+func Standardize(dst []float32, src []float64, mean, scale float64) {
+	if len(dst) != len(src) {
+		panic("kernels: Standardize: len(dst) != len(src)")
+	}
+	active.cell.stdize(dst, src, mean, scale)
 }
 
 // Widen sets dst[i] = float64(src[i]), which is exact. It panics unless the

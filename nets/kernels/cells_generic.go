@@ -16,7 +16,14 @@ func cellGo() cellFuncs {
 		narrow: narrowGo, widen: widenGo,
 		max64: maxGo[float64], max32: maxGo[float32],
 		expSum64: expSumWith(expGo), expSum32: expSumWith(exp32Go),
-		satCount: satCountGo,
+		satCount: satCountGo, stdize: standardizeGo,
+	}
+}
+
+func standardizeGo(dst []float32, src []float64, mean, scale float64) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		dst[i] = float32((x - mean) * scale)
 	}
 }
 

@@ -326,6 +326,38 @@ func TestNarrowWiden(t *testing.T) {
 	}
 }
 
+// TestStandardize checks every Standardize against the Go loop, bit for bit,
+// for every tail length, aligned and not, with differences and products that
+// round, overflow float32 and underflow, NaN and infinities, and means and
+// scales that make them.
+func TestStandardize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	for _, im := range available()[1:] {
+		for _, n := range cellSizes() {
+			for off := range 2 {
+				src := newGuarded(n, off, func(int) float64 {
+					if rng.IntN(4) == 0 {
+						return []float64{1e39, -1e39, 1e-46, 3e-39, math.NaN(), math.Inf(-1), 1 + 0x1p-24, 0.1}[rng.IntN(8)]
+					}
+					return rng.NormFloat64()
+				})
+				mean, scale := rng.NormFloat64(), []float64{1, 0.1 / 3, 1e-40, 7e35, math.Inf(1)}[rng.IntN(5)]
+				want := make([]float32, n)
+				standardizeGo(want, src.s(), mean, scale)
+				dst := newGuarded(n, 1-off, func(int) float32 { return 0 })
+				im.cell.stdize(dst.s(), src.s(), mean, scale)
+				where := fmt.Sprintf("%s n=%d off=%d mean=%v scale=%v", im.name, n, off, mean, scale)
+				if !dst.intact() {
+					t.Fatalf("%s: wrote outside dst", where)
+				}
+				if !slices.EqualFunc(dst.s(), want, sameBits[float32]) {
+					t.Fatalf("%s: %v, Go %v", where, dst.s(), want)
+				}
+			}
+		}
+	}
+}
+
 func maxOfImpl[F float](im impl) func([]F) F {
 	var z F
 	if _, ok := any(z).(float32); ok {

@@ -85,7 +85,7 @@ func cellAvx512() cellFuncs {
 		max64: maxAsm(maxOfAvx512F64, 8), max32: maxAsm(maxOfAvx512F32, 16),
 		expSum64: expSumAvx512F64Go, expSum32: expSumAvx512F32Go,
 		narrow: convertAsm(narrowAvx512F64, narrowGo, 8), widen: convertAsm(widenAvx512F64, widenGo, 8),
-		satCount: satCountAvx512,
+		satCount: satCountAvx512, stdize: standardizeAsm(standardizeAvx512F64, 8),
 	}
 }
 
@@ -117,6 +117,7 @@ func cellAvx2() cellFuncs {
 		expSum64: expSumAvx2F64Go, expSum32: expSumAvx2F32Go,
 		narrow: convertAsm(narrowAvx2F64, narrowGo, 4), widen: convertAsm(widenAvx2F64, widenGo, 4),
 		satCount: satCountGo, // the kernel keeps 19 bin counts in registers: AVX-512's 32
+		stdize:   standardizeAsm(standardizeAvx2F64, 4),
 	}
 }
 
@@ -157,6 +158,18 @@ func convertAsm[D, S Float](k func(dst *D, src *S, n int), tail func(dst []D, sr
 			k(&dst[0], &src[0], whole)
 		}
 		tail(dst[whole:], src[whole:])
+	}
+}
+
+// standardizeAsm runs Standardize's kernel over the whole vectors of w lanes
+// and the Go loop over the rest.
+func standardizeAsm(k func(dst *float32, src *float64, n int, mean, scale float64), w int) func(dst []float32, src []float64, mean, scale float64) {
+	return func(dst []float32, src []float64, mean, scale float64) {
+		whole := len(src) &^ (w - 1)
+		if whole > 0 {
+			k(&dst[0], &src[0], whole, mean, scale)
+		}
+		standardizeGo(dst[whole:], src[whole:], mean, scale)
 	}
 }
 

@@ -9907,6 +9907,32 @@ widen_done_316:
 	VZEROUPPER
 	RET
 
+// func standardizeAvx512F64(dst *float32, src *float64, n int, mean float64, scale float64)
+// Requires: AVX, AVX512F
+TEXT ·standardizeAvx512F64(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         n+16(FP), DX
+	VBROADCASTSD mean+24(FP), Z0
+	VBROADCASTSD scale+32(FP), Z1
+	SHRQ         $0x03, DX
+	JZ           std_done_318
+
+std_loop_317:
+	VMOVUPD   (CX), Z2
+	VSUBPD    Z0, Z2, Z2
+	VMULPD    Z1, Z2, Z2
+	VCVTPD2PS Z2, Y2
+	VMOVUPS   Y2, (AX)
+	ADDQ      $0x00000040, CX
+	ADDQ      $0x00000020, AX
+	DECQ      DX
+	JNZ       std_loop_317
+
+std_done_318:
+	VZEROUPPER
+	RET
+
 // func addAvx2F64(dst *float64, a *float64, b *float64, n int)
 // Requires: AVX
 TEXT ·addAvx2F64(SB), NOSPLIT, $0-32
@@ -9916,9 +9942,9 @@ TEXT ·addAvx2F64(SB), NOSPLIT, $0-32
 	MOVQ n+24(FP), BX
 	MOVQ BX, SI
 	SHRQ $0x02, SI
-	JZ   add_tail_317
+	JZ   add_tail_319
 
-add_loop_318:
+add_loop_320:
 	VMOVUPD (CX), Y0
 	VMOVUPD (DX), Y1
 	VADDPD  Y1, Y0, Y0
@@ -9927,11 +9953,11 @@ add_loop_318:
 	ADDQ    $0x00000020, CX
 	ADDQ    $0x00000020, DX
 	DECQ    SI
-	JNZ     add_loop_318
+	JNZ     add_loop_320
 
-add_tail_317:
+add_tail_319:
 	ANDQ       $0x00000003, BX
-	JZ         add_done_319
+	JZ         add_done_321
 	LEAQ       lane64<>+0(SB), SI
 	MOVQ       $0x00000004, DI
 	SUBQ       BX, DI
@@ -9941,7 +9967,7 @@ add_tail_317:
 	VADDPD     Y2, Y1, Y1
 	VMASKMOVPD Y1, Y0, (AX)
 
-add_done_319:
+add_done_321:
 	VZEROUPPER
 	RET
 
@@ -9960,9 +9986,9 @@ TEXT ·lstmBackAvx2F64(SB), NOSPLIT, $0-56
 	LEAQ (R9)(R9*2), R10
 	MOVQ R8, R11
 	SHRQ $0x02, R11
-	JZ   lstmb_tail_320
+	JZ   lstmb_tail_322
 
-lstmb_loop_321:
+lstmb_loop_323:
 	VMOVUPD ew64<>+704(SB), Y0
 	VMOVUPD (AX), Y1
 	VMOVUPD (AX)(R9*1), Y2
@@ -10006,11 +10032,11 @@ lstmb_loop_321:
 	ADDQ    $0x00000020, SI
 	ADDQ    $0x00000020, DI
 	DECQ    R11
-	JNZ     lstmb_loop_321
+	JNZ     lstmb_loop_323
 
-lstmb_tail_320:
+lstmb_tail_322:
 	ANDQ       $0x00000003, R8
-	JZ         lstmb_done_322
+	JZ         lstmb_done_324
 	LEAQ       lane64<>+0(SB), R11
 	MOVQ       $0x00000004, R12
 	SUBQ       R8, R12
@@ -10052,7 +10078,7 @@ lstmb_tail_320:
 	VMULPD     Y3, Y8, Y8
 	VMASKMOVPD Y8, Y0, (DI)
 
-lstmb_done_322:
+lstmb_done_324:
 	VZEROUPPER
 	RET
 
@@ -10071,9 +10097,9 @@ TEXT ·gruBackAvx2F64(SB), NOSPLIT, $0-64
 	SHLQ $0x03, R10
 	MOVQ R9, R11
 	SHRQ $0x02, R11
-	JZ   grub_tail_323
+	JZ   grub_tail_325
 
-grub_loop_324:
+grub_loop_326:
 	VMOVUPD ew64<>+704(SB), Y0
 	VMOVUPD (AX), Y1
 	VMOVUPD (AX)(R10*1), Y2
@@ -10112,11 +10138,11 @@ grub_loop_324:
 	ADDQ    $0x00000020, DI
 	ADDQ    $0x00000020, R8
 	DECQ    R11
-	JNZ     grub_loop_324
+	JNZ     grub_loop_326
 
-grub_tail_323:
+grub_tail_325:
 	ANDQ       $0x00000003, R9
-	JZ         grub_done_325
+	JZ         grub_done_327
 	LEAQ       lane64<>+0(SB), R11
 	MOVQ       $0x00000004, R12
 	SUBQ       R9, R12
@@ -10152,7 +10178,7 @@ grub_tail_323:
 	VMASKMOVPD Y6, Y0, (CX)(R10*1)
 	VMASKMOVPD Y6, Y0, (DX)(R10*1)
 
-grub_done_325:
+grub_done_327:
 	VZEROUPPER
 	RET
 
@@ -10169,9 +10195,9 @@ TEXT ·gruFwdAvx2F64(SB), NOSPLIT, $0-48
 	SHLQ $0x03, R8
 	MOVQ DI, R9
 	SHRQ $0x02, R9
-	JZ   gruf_tail_326
+	JZ   gruf_tail_328
 
-gruf_loop_327:
+gruf_loop_329:
 	VMOVUPD      (AX), Y0
 	VMOVUPD      (CX), Y1
 	VADDPD       Y1, Y0, Y0
@@ -10335,11 +10361,11 @@ gruf_loop_327:
 	ADDQ         $0x00000020, BX
 	ADDQ         $0x00000020, SI
 	DECQ         R9
-	JNZ          gruf_loop_327
+	JNZ          gruf_loop_329
 
-gruf_tail_326:
+gruf_tail_328:
 	ANDQ         $0x00000003, DI
-	JZ           gruf_done_328
+	JZ           gruf_done_330
 	LEAQ         lane64<>+0(SB), R9
 	MOVQ         $0x00000004, R10
 	SUBQ         DI, R10
@@ -10502,7 +10528,7 @@ gruf_tail_326:
 	VADDPD       Y1, Y3, Y3
 	VMASKMOVPD   Y3, Y0, (SI)
 
-gruf_done_328:
+gruf_done_330:
 	VZEROUPPER
 	RET
 
@@ -10520,9 +10546,9 @@ TEXT ·lstmFwdAvx2F64(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x02, R10
-	JZ   lstmf_tail_329
+	JZ   lstmf_tail_331
 
-lstmf_loop_330:
+lstmf_loop_332:
 	VMOVUPD      (AX), Y0
 	VXORPD       ew64<>+1088(SB), Y0, Y0
 	VMOVUPD      ew64<>+896(SB), Y1
@@ -10778,11 +10804,11 @@ lstmf_loop_330:
 	ADDQ         $0x00000020, BX
 	ADDQ         $0x00000020, SI
 	DECQ         R10
-	JNZ          lstmf_loop_330
+	JNZ          lstmf_loop_332
 
-lstmf_tail_329:
+lstmf_tail_331:
 	ANDQ         $0x00000003, DI
-	JZ           lstmf_done_331
+	JZ           lstmf_done_333
 	LEAQ         lane64<>+0(SB), R10
 	MOVQ         $0x00000004, R11
 	SUBQ         DI, R11
@@ -11037,7 +11063,7 @@ lstmf_tail_329:
 	VMULPD       Y1, Y3, Y1
 	VMASKMOVPD   Y1, Y0, (SI)
 
-lstmf_done_331:
+lstmf_done_333:
 	VZEROUPPER
 	RET
 
@@ -11049,15 +11075,15 @@ TEXT ·maxOfAvx2F64(SB), NOSPLIT, $0-24
 	SHRQ    $0x02, CX
 	VMOVUPD (AX), Y0
 	DECQ    CX
-	JZ      max_done_333
+	JZ      max_done_335
 
-max_loop_332:
+max_loop_334:
 	ADDQ   $0x00000020, AX
 	VMAXPD (AX), Y0, Y0
 	DECQ   CX
-	JNZ    max_loop_332
+	JNZ    max_loop_334
 
-max_done_333:
+max_done_335:
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPD       X1, X0, X1
 	VUNPCKHPD    X1, X1, X0
@@ -11078,9 +11104,9 @@ TEXT ·expSumAvx2F64(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_334
+	JZ           es_tail_336
 
-es_loop_335:
+es_loop_337:
 	VMOVUPD      (CX), Y5
 	VSUBPD       Y0, Y5, Y5
 	VMOVUPD      ew64<>+896(SB), Y6
@@ -11240,9 +11266,9 @@ es_loop_335:
 	ADDQ         $0x00000080, AX
 	ADDQ         $0x00000080, CX
 	DECQ         DX
-	JNZ          es_loop_335
+	JNZ          es_loop_337
 
-es_tail_334:
+es_tail_336:
 	MOVQ         tdst+24(FP), AX
 	MOVQ         tsrc+32(FP), CX
 	VMOVUPD      (CX), Y5
@@ -11421,9 +11447,9 @@ TEXT ·addAvx2F32(SB), NOSPLIT, $0-32
 	MOVQ n+24(FP), BX
 	MOVQ BX, SI
 	SHRQ $0x03, SI
-	JZ   add_tail_336
+	JZ   add_tail_338
 
-add_loop_337:
+add_loop_339:
 	VMOVUPS (CX), Y0
 	VMOVUPS (DX), Y1
 	VADDPS  Y1, Y0, Y0
@@ -11432,11 +11458,11 @@ add_loop_337:
 	ADDQ    $0x00000020, CX
 	ADDQ    $0x00000020, DX
 	DECQ    SI
-	JNZ     add_loop_337
+	JNZ     add_loop_339
 
-add_tail_336:
+add_tail_338:
 	ANDQ       $0x00000007, BX
-	JZ         add_done_338
+	JZ         add_done_340
 	LEAQ       lane32<>+0(SB), SI
 	MOVQ       $0x00000008, DI
 	SUBQ       BX, DI
@@ -11446,7 +11472,7 @@ add_tail_336:
 	VADDPS     Y2, Y1, Y1
 	VMASKMOVPS Y1, Y0, (AX)
 
-add_done_338:
+add_done_340:
 	VZEROUPPER
 	RET
 
@@ -11465,9 +11491,9 @@ TEXT ·lstmBackAvx2F32(SB), NOSPLIT, $0-56
 	LEAQ (R9)(R9*2), R10
 	MOVQ R8, R11
 	SHRQ $0x03, R11
-	JZ   lstmb_tail_339
+	JZ   lstmb_tail_341
 
-lstmb_loop_340:
+lstmb_loop_342:
 	VMOVUPS ew32<>+576(SB), Y0
 	VMOVUPS (AX), Y1
 	VMOVUPS (AX)(R9*1), Y2
@@ -11511,11 +11537,11 @@ lstmb_loop_340:
 	ADDQ    $0x00000020, SI
 	ADDQ    $0x00000020, DI
 	DECQ    R11
-	JNZ     lstmb_loop_340
+	JNZ     lstmb_loop_342
 
-lstmb_tail_339:
+lstmb_tail_341:
 	ANDQ       $0x00000007, R8
-	JZ         lstmb_done_341
+	JZ         lstmb_done_343
 	LEAQ       lane32<>+0(SB), R11
 	MOVQ       $0x00000008, R12
 	SUBQ       R8, R12
@@ -11557,7 +11583,7 @@ lstmb_tail_339:
 	VMULPS     Y3, Y8, Y8
 	VMASKMOVPS Y8, Y0, (DI)
 
-lstmb_done_341:
+lstmb_done_343:
 	VZEROUPPER
 	RET
 
@@ -11576,9 +11602,9 @@ TEXT ·gruBackAvx2F32(SB), NOSPLIT, $0-64
 	SHLQ $0x02, R10
 	MOVQ R9, R11
 	SHRQ $0x03, R11
-	JZ   grub_tail_342
+	JZ   grub_tail_344
 
-grub_loop_343:
+grub_loop_345:
 	VMOVUPS ew32<>+576(SB), Y0
 	VMOVUPS (AX), Y1
 	VMOVUPS (AX)(R10*1), Y2
@@ -11617,11 +11643,11 @@ grub_loop_343:
 	ADDQ    $0x00000020, DI
 	ADDQ    $0x00000020, R8
 	DECQ    R11
-	JNZ     grub_loop_343
+	JNZ     grub_loop_345
 
-grub_tail_342:
+grub_tail_344:
 	ANDQ       $0x00000007, R9
-	JZ         grub_done_344
+	JZ         grub_done_346
 	LEAQ       lane32<>+0(SB), R11
 	MOVQ       $0x00000008, R12
 	SUBQ       R9, R12
@@ -11657,7 +11683,7 @@ grub_tail_342:
 	VMASKMOVPS Y6, Y0, (CX)(R10*1)
 	VMASKMOVPS Y6, Y0, (DX)(R10*1)
 
-grub_done_344:
+grub_done_346:
 	VZEROUPPER
 	RET
 
@@ -11674,9 +11700,9 @@ TEXT ·gruFwdAvx2F32(SB), NOSPLIT, $0-48
 	SHLQ $0x02, R8
 	MOVQ DI, R9
 	SHRQ $0x03, R9
-	JZ   gruf_tail_345
+	JZ   gruf_tail_347
 
-gruf_loop_346:
+gruf_loop_348:
 	VMOVUPS      (AX), Y0
 	VMOVUPS      (CX), Y1
 	VADDPS       Y1, Y0, Y0
@@ -11857,11 +11883,11 @@ gruf_loop_346:
 	ADDQ         $0x00000020, BX
 	ADDQ         $0x00000020, SI
 	DECQ         R9
-	JNZ          gruf_loop_346
+	JNZ          gruf_loop_348
 
-gruf_tail_345:
+gruf_tail_347:
 	ANDQ         $0x00000007, DI
-	JZ           gruf_done_347
+	JZ           gruf_done_349
 	LEAQ         lane32<>+0(SB), R9
 	MOVQ         $0x00000008, R10
 	SUBQ         DI, R10
@@ -12041,7 +12067,7 @@ gruf_tail_345:
 	VADDPS       Y2, Y1, Y1
 	VMASKMOVPS   Y1, Y0, (SI)
 
-gruf_done_347:
+gruf_done_349:
 	VZEROUPPER
 	RET
 
@@ -12059,9 +12085,9 @@ TEXT ·lstmFwdAvx2F32(SB), NOSPLIT, $0-48
 	LEAQ (R8)(R8*2), R9
 	MOVQ DI, R10
 	SHRQ $0x03, R10
-	JZ   lstmf_tail_348
+	JZ   lstmf_tail_350
 
-lstmf_loop_349:
+lstmf_loop_351:
 	VMOVUPS      (AX), Y0
 	VORPD        ew32<>+960(SB), Y0, Y1
 	VMOVUPS      ew32<>+768(SB), Y2
@@ -12341,11 +12367,11 @@ lstmf_loop_349:
 	ADDQ         $0x00000020, BX
 	ADDQ         $0x00000020, SI
 	DECQ         R10
-	JNZ          lstmf_loop_349
+	JNZ          lstmf_loop_351
 
-lstmf_tail_348:
+lstmf_tail_350:
 	ANDQ         $0x00000007, DI
-	JZ           lstmf_done_350
+	JZ           lstmf_done_352
 	LEAQ         lane32<>+0(SB), R10
 	MOVQ         $0x00000008, R11
 	SUBQ         DI, R11
@@ -12624,7 +12650,7 @@ lstmf_tail_348:
 	VMULPS       Y2, Y6, Y2
 	VMASKMOVPS   Y2, Y0, (SI)
 
-lstmf_done_350:
+lstmf_done_352:
 	VZEROUPPER
 	RET
 
@@ -12636,15 +12662,15 @@ TEXT ·maxOfAvx2F32(SB), NOSPLIT, $0-20
 	SHRQ    $0x03, CX
 	VMOVUPS (AX), Y0
 	DECQ    CX
-	JZ      max_done_352
+	JZ      max_done_354
 
-max_loop_351:
+max_loop_353:
 	ADDQ   $0x00000020, AX
 	VMAXPS (AX), Y0, Y0
 	DECQ   CX
-	JNZ    max_loop_351
+	JNZ    max_loop_353
 
-max_done_352:
+max_done_354:
 	VEXTRACTF128 $0x01, Y0, X1
 	VMAXPS       X1, X0, X1
 	VMOVHLPS     X1, X1, X0
@@ -12665,9 +12691,9 @@ TEXT ·expSumAvx2F32(SB), NOSPLIT, $0-56
 	MOVQ         src+8(FP), CX
 	MOVQ         nblk+16(FP), DX
 	TESTQ        DX, DX
-	JZ           es_tail_353
+	JZ           es_tail_355
 
-es_loop_354:
+es_loop_356:
 	VMOVUPS      (CX), Y3
 	VSUBPS       Y0, Y3, Y3
 	VMOVUPS      ew32<>+768(SB), Y4
@@ -12747,9 +12773,9 @@ es_loop_354:
 	ADDQ         $0x00000040, AX
 	ADDQ         $0x00000040, CX
 	DECQ         DX
-	JNZ          es_loop_354
+	JNZ          es_loop_356
 
-es_tail_353:
+es_tail_355:
 	MOVQ         tdst+24(FP), AX
 	MOVQ         tsrc+32(FP), CX
 	VMOVUPS      (CX), Y3
@@ -12847,18 +12873,18 @@ TEXT ·narrowAvx2F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x02, DX
-	JZ   narrow_done_356
+	JZ   narrow_done_358
 
-narrow_loop_355:
+narrow_loop_357:
 	VMOVUPD    (CX), Y0
 	VCVTPD2PSY Y0, X0
 	VMOVUPS    X0, (AX)
 	ADDQ       $0x00000020, CX
 	ADDQ       $0x00000010, AX
 	DECQ       DX
-	JNZ        narrow_loop_355
+	JNZ        narrow_loop_357
 
-narrow_done_356:
+narrow_done_358:
 	VZEROUPPER
 	RET
 
@@ -12869,18 +12895,44 @@ TEXT ·widenAvx2F64(SB), NOSPLIT, $0-24
 	MOVQ src+8(FP), CX
 	MOVQ n+16(FP), DX
 	SHRQ $0x02, DX
-	JZ   widen_done_358
+	JZ   widen_done_360
 
-widen_loop_357:
+widen_loop_359:
 	VMOVUPS   (CX), X0
 	VCVTPS2PD X0, Y0
 	VMOVUPD   Y0, (AX)
 	ADDQ      $0x00000010, CX
 	ADDQ      $0x00000020, AX
 	DECQ      DX
-	JNZ       widen_loop_357
+	JNZ       widen_loop_359
 
-widen_done_358:
+widen_done_360:
+	VZEROUPPER
+	RET
+
+// func standardizeAvx2F64(dst *float32, src *float64, n int, mean float64, scale float64)
+// Requires: AVX
+TEXT ·standardizeAvx2F64(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         n+16(FP), DX
+	VBROADCASTSD mean+24(FP), Y0
+	VBROADCASTSD scale+32(FP), Y1
+	SHRQ         $0x02, DX
+	JZ           std_done_362
+
+std_loop_361:
+	VMOVUPD    (CX), Y2
+	VSUBPD     Y0, Y2, Y2
+	VMULPD     Y1, Y2, Y2
+	VCVTPD2PSY Y2, X2
+	VMOVUPS    X2, (AX)
+	ADDQ       $0x00000020, CX
+	ADDQ       $0x00000010, AX
+	DECQ       DX
+	JNZ        std_loop_361
+
+std_done_362:
 	VZEROUPPER
 	RET
 
@@ -12918,7 +12970,7 @@ TEXT ·satCountAvx512F32(SB), NOSPLIT, $0-56
 	VMOVDQU32    1088(R8), Z18
 	VMOVDQU32    1152(R8), Z19
 
-sat_block_359:
+sat_block_363:
 	MOVQ        BX, R10
 	MOVQ        $0x00000010, R11
 	CMPQ        R10, R11
@@ -12930,9 +12982,9 @@ sat_block_359:
 	MOVQ        AX, R10
 	MOVQ        CX, R11
 	TESTQ       R11, R11
-	JZ          sat_rows_done_361
+	JZ          sat_rows_done_365
 
-sat_row_360:
+sat_row_364:
 	VMOVUPS.Z   (R10), K1, Z22
 	VCMPPS.BCST $0x11, (R9), Z22, K1, K2
 	VPADDD      Z0, Z20, K2, Z20
@@ -12979,16 +13031,16 @@ sat_row_360:
 	VPADDD      Z0, Z19, K2, Z19
 	ADDQ        DX, R10
 	DECQ        R11
-	JNZ         sat_row_360
+	JNZ         sat_row_364
 
-sat_rows_done_361:
+sat_rows_done_365:
 	VMOVDQU32 Z20, K1, (SI)
 	VMOVDQU32 Z21, K1, (DI)
 	ADDQ      $0x00000040, AX
 	ADDQ      $0x00000040, SI
 	ADDQ      $0x00000040, DI
 	SUBQ      $0x00000010, BX
-	JG        sat_block_359
+	JG        sat_block_363
 	VMOVDQU32 Z1, (R8)
 	VMOVDQU32 Z2, 64(R8)
 	VMOVDQU32 Z3, 128(R8)

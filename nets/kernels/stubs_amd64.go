@@ -442,6 +442,11 @@ func narrowAvx512F64(dst *float32, src *float64, n int)
 //go:noescape
 func widenAvx512F64(dst *float64, src *float32, n int)
 
+// standardizeAvx512F64 sets dst[i] = float32((src[i] − mean)·scale) for i < n, n a multiple of 8.
+//
+//go:noescape
+func standardizeAvx512F64(dst *float32, src *float64, n int, mean float64, scale float64)
+
 // addAvx2F64 sets dst[i] = a[i] + b[i] for i < n.
 //
 //go:noescape
@@ -521,6 +526,11 @@ func narrowAvx2F64(dst *float32, src *float64, n int)
 //
 //go:noescape
 func widenAvx2F64(dst *float64, src *float32, n int)
+
+// standardizeAvx2F64 sets dst[i] = float32((src[i] − mean)·scale) for i < n, n a multiple of 4.
+//
+//go:noescape
+func standardizeAvx2F64(dst *float32, src *float64, n int, mean float64, scale float64)
 
 // satCountAvx512F32 counts saturated values per unit and 20·x against the bin edges 1…19 per lane, for n ≥ 1 units.
 //

@@ -284,6 +284,7 @@ func cells() {
 		}
 		convert(avx512, true)
 		convert(avx512, false)
+		standardize(avx512)
 	}
 	satCount()
 }
@@ -543,6 +544,47 @@ func satCount() {
 	for k := range acc {
 		VMOVDQU32(acc[k], Mem{Base: pc, Disp: 64 * k})
 	}
+	VZEROUPPER()
+	RET()
+}
+
+// standardize emits dst[i] = float32((src[i] − mean)·scale) over n elements, n a
+// multiple of the float64 lanes of a vector: narrow after one subtraction and
+// one multiplication, each rounded, as the Go loop computes them.
+func standardize(avx512 bool) {
+	c := cfg{avx512: avx512}
+	TEXT("standardize"+c.suffix(), NOSPLIT, "func(dst *float32, src *float64, n int, mean, scale float64)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("standardize%s sets dst[i] = float32((src[i] − mean)·scale) for i < n, n a multiple of %d.", c.suffix(), c.W()))
+	pd := Load(Param("dst"), GP64())
+	ps := Load(Param("src"), GP64())
+	n := Load(Param("n"), GP64())
+	mean, scale := c.vec(), c.vec()
+	c.bcast(NewParamAddr("mean", 24), mean)
+	c.bcast(NewParamAddr("scale", 32), scale)
+	SHRQ(U8(log2(c.W())), n)
+	lLoop, lDone := label("std_loop"), label("std_done")
+	JZ(LabelRef(lDone))
+	Label(lLoop)
+	wide := c.vec()
+	var nar VecVirtual = XMM()
+	if avx512 {
+		nar = YMM()
+	}
+	VMOVUPD(Mem{Base: ps}, wide)
+	c.vSub(mean, wide, wide)
+	c.vMul(scale, wide, wide)
+	if avx512 {
+		VCVTPD2PS(wide, nar)
+	} else {
+		VCVTPD2PSY(wide, nar)
+	}
+	VMOVUPS(nar, Mem{Base: pd})
+	ADDQ(U32(c.vbytes()), ps)
+	ADDQ(U32(c.vbytes()/2), pd)
+	DECQ(n)
+	JNZ(LabelRef(lLoop))
+	Label(lDone)
 	VZEROUPPER()
 	RET()
 }
