@@ -172,8 +172,9 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 	// series sorted, which is done once per unit for every label it is a
 	// candidate of, in one reused buffer.
 	reps := make([]LabelReport, len(feats))
-	ranks := map[int][]int{} // unit → the binary labels it is a candidate of
-	var visit []int          // those units, in first-seen order
+	type place struct{ f, i int } // label f's candidate i
+	ranks := map[int][]place{}    // unit → where it is a candidate of a binary label
+	var visit []int               // those units, in first-seen order
 	for f, ft := range feats {
 		doc, _ := corpora.LabelDoc(ft.Name)
 		lr := LabelReport{Name: ft.Name, Doc: doc, R: R[f], Binary: isBinary(ft.Values),
@@ -223,17 +224,17 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 				if _, ok := ranks[u]; !ok {
 					visit = append(visit, u)
 				}
-				ranks[u] = append(ranks[u], f)
+				ranks[u] = append(ranks[u], place{f, len(lr.Top)})
 			}
 			lr.Top = append(lr.Top, s)
 		}
 		reps[f] = lr
 	}
 	coded := make([][]uint8, len(feats))
-	for _, us := range ranks {
-		for _, f := range us {
-			if coded[f] == nil {
-				coded[f] = encode(feats[f].Values)
+	for _, ps := range ranks {
+		for _, p := range ps {
+			if coded[p.f] == nil {
+				coded[p.f] = encode(feats[p.f].Values)
 			}
 		}
 	}
@@ -247,9 +248,8 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 			}
 			u := visit[k]
 			srt := so.sort(series[u])
-			for _, f := range ranks[u] {
-				i := slices.IndexFunc(reps[f].Top, func(s UnitScore) bool { return s.Flat == u })
-				s := &reps[f].Top[i]
+			for _, p := range ranks[u] {
+				f, s := p.f, &reps[p.f].Top[p.i]
 				so.rankStats(s, srt, coded[f])
 				if feats[f].Name == "quote" {
 					if paren, ok := all["paren"]; ok {

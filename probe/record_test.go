@@ -233,8 +233,9 @@ func TestCorrelationsMatchTheDirectFormula(t *testing.T) {
 
 // TestPairRecordingMatchesOneCore records on two cores and on one, for every
 // cell, one and two layers, with a unit clamped in h or in c, over windows of
-// several chunks: the same bits when each core's gate rows fill whole vectors
-// (H a multiple of 32), within float32 rounding for an odd split.
+// several chunks, with an even and an odd split of the units: every value
+// within float32 rounding, the gate counts within a value that rounding moves
+// across a threshold, and the same bits when recorded again.
 func TestPairRecordingMatchesOneCore(t *testing.T) {
 	c, w := codeWindow(t, 200, 2*recordChunk+300)
 	overrides := []*nets.Override{nil, {Layer: 0, Unit: 40, Value: 0.7}, {Layer: 1, Unit: 2, Cell: true, Value: -3}}
@@ -255,11 +256,7 @@ func TestPairRecordingMatchesOneCore(t *testing.T) {
 					where := fmt.Sprintf("%s H=%d L=%d override %v", cell, hidden, layers, o)
 					a := one.r32.record(p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
 					b := pair.record(p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
-					exact := hidden%32 == 0
-					tol := 0.0
-					if !exact {
-						tol = 1e-5
-					}
+					const tol = 1e-5
 					for gi, g := range a.Groups {
 						for i, v := range g.Acts {
 							if d := math.Abs(b.Groups[gi].Acts[i] - v); !(d <= tol) {
@@ -271,14 +268,22 @@ func TestPairRecordingMatchesOneCore(t *testing.T) {
 						if d := math.Abs(a.Loss[i] - b.Loss[i]); !(d <= 10*tol) && !(math.IsNaN(a.Loss[i]) && math.IsNaN(b.Loss[i])) {
 							t.Fatalf("%s: loss at %d: two cores %v, one %v", where, i, b.Loss[i], a.Loss[i])
 						}
-						if exact && a.Top[i] != b.Top[i] {
-							t.Fatalf("%s: predictions at %d: two cores %v, one %v", where, i, b.Top[i], a.Top[i])
+						if d := math.Abs(a.Top[i][0].P - b.Top[i][0].P); !(d <= 10*tol) {
+							t.Fatalf("%s: top prediction at %d: two cores %v, one %v", where, i, b.Top[i][0], a.Top[i][0])
 						}
 					}
 					for i, s := range a.Saturation {
 						q := b.Saturation[i]
-						if exact && (!slices.Equal(s.Low, q.Low) || !slices.Equal(s.High, q.High) || !slices.Equal(s.Hist, q.Hist)) {
-							t.Fatalf("%s: saturation of %s differs", where, s.Gate)
+						for u := range s.Low {
+							if math.Abs(s.Low[u]-q.Low[u]) > 2.0/float64(a.T) || math.Abs(s.High[u]-q.High[u]) > 2.0/float64(a.T) {
+								t.Fatalf("%s: saturation of %s unit %d differs", where, s.Gate, u)
+							}
+						}
+					}
+					again := pair.record(p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
+					for gi, g := range b.Groups {
+						if !slices.EqualFunc(g.Acts, again.Groups[gi].Acts, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }) {
+							t.Fatalf("%s: two recordings on two cores differ", where)
 						}
 					}
 				}
