@@ -544,8 +544,10 @@ func (so *sorter) narrow(x []float64, keys, tmp []uint64) ([]uint64, bool) {
 		if c[(keys[0]>>shift)&mask+1] == n {
 			continue // every key has the same digit here
 		}
+		var at int32 // running sum in a register, not through memory
 		for i := 1; i < len(c); i++ {
-			c[i] += c[i-1]
+			at += c[i]
+			c[i] = at
 		}
 		for _, k := range keys {
 			d := (k >> shift) & mask
@@ -605,89 +607,99 @@ func encode(y []float64) []uint8 {
 // tieGroup is a run of equal values in a sorted series.
 type tieGroup struct {
 	v      float64
-	gp, gn float64 // inside and outside steps with this value
+	gp, gn int32 // inside and outside steps with this value
 }
 
 // rankStats fills AUC, sign and threshold accuracies of s from the unit's sorted
 // series and a binary label coded by encode, in one pass over the groups of tied
-// values and one sweep over the groups, in the sorter's buffers.
+// values and one sweep over the groups, in the sorter's buffers. Counts are
+// integers (the Mann–Whitney rank sum doubled), so that no sum waits on a
+// floating-point addition; every result is what the same sums in float64 give.
 func (so *sorter) rankStats(s *UnitScore, srt []ranked, lab []uint8) {
 	groups := so.groups[:0]
 	defer func() { so.groups = groups }()
-	var pos, neg float64 // label counts
-	var posAbove, negAbove, posBelow, negBelow float64
-	var rankSum float64 // Mann–Whitney: ranks of the inside steps, ties sharing their mean
+	var pos, neg int // label counts
+	var posAbove, negAbove, posBelow, negBelow int
+	var rankSum2 int64 // Mann–Whitney: twice the ranks of the inside steps, ties sharing their mean
 	for i := 0; i < len(srt); {
-		g := tieGroup{v: srt[i].v}
+		v := srt[i].v
 		j := i
 		var gp, gn int
-		for ; j < len(srt) && srt[j].v == g.v; j++ {
+		for ; j < len(srt) && srt[j].v == v; j++ {
 			l := lab[srt[j].t]
 			gp += int(l & 1)
 			gn += int(l >> 1)
 		}
-		g.gp, g.gn = float64(gp), float64(gn)
-		if g.v > 0 {
-			posAbove, negAbove = posAbove+g.gp, negAbove+g.gn
-		} else if g.v < 0 {
-			posBelow, negBelow = posBelow+g.gp, negBelow+g.gn
+		if v > 0 {
+			posAbove, negAbove = posAbove+gp, negAbove+gn
+		} else if v < 0 {
+			posBelow, negBelow = posBelow+gp, negBelow+gn
 		}
 		n := pos + neg
-		rankSum += g.gp * (n + (g.gp+g.gn+1)/2) // ranks n+1 … n+gp+gn share their mean
-		pos, neg = pos+g.gp, neg+g.gn
-		groups = append(groups, g)
+		rankSum2 += int64(gp) * int64(2*n+gp+gn+1) // ranks n+1 … n+gp+gn share their mean
+		pos, neg = pos+gp, neg+gn
+		groups = append(groups, tieGroup{v, int32(gp), int32(gn)})
 		i = j
 	}
+	fpos, fneg := float64(pos), float64(neg)
 	auc := math.NaN()
 	if pos > 0 && neg > 0 {
-		auc = (rankSum - pos*(pos+1)/2) / (pos * neg)
+		auc = (float64(rankSum2)/2 - fpos*(fpos+1)/2) / (fpos * fneg)
 	}
 	s.Higher = auc >= 0.5
 	s.AUC = max(auc, 1-auc)
 
-	n := pos + neg
+	n := fpos + fneg
 	// inside ⇔ v > 0: right on posAbove + (neg − negAbove); inside ⇔ v < 0 likewise.
-	accPos := (posAbove + neg - negAbove) / n
-	accNeg := (posBelow + neg - negBelow) / n
+	pa, na, pb, nb := float64(posAbove), float64(negAbove), float64(posBelow), float64(negBelow)
+	accPos := (pa + fneg - na) / n
+	accNeg := (pb + fneg - nb) / n
 	if accPos >= accNeg {
 		s.SignPos, s.SignAcc = true, accPos
-		s.SignBal = (posAbove/pos + (neg-negAbove)/neg) / 2
+		s.SignBal = (pa/fpos + (fneg-na)/fneg) / 2
 	} else {
 		s.SignAcc = accNeg
-		s.SignBal = (posBelow/pos + (neg-negBelow)/neg) / 2
+		s.SignBal = (pb/fpos + (fneg-nb)/fneg) / 2
 	}
 
 	// Sweep thresholds in the AUC's orientation: predict inside when v > θ (Higher)
 	// or v < θ, θ between consecutive distinct values. With tp and fp the inside
 	// and outside steps above θ, Higher is right on tp + (neg − fp) steps and the
 	// other orientation on (pos − tp) + fp, so the best θ is where tp − fp is
-	// largest (Higher) or smallest; the first such θ wins.
-	tp, fp := pos, neg // θ below everything: every step is above it
-	bestD, bestTP, bestFP := tp-fp, tp, fp
-	bestTheta := 0.0
-	if len(groups) > 0 {
-		v := groups[0].v
-		bestTheta = v - 1e-9*math.Max(1, math.Abs(v))
+	// largest (Higher) or smallest, that is where sgn·(tp − fp) is largest; the
+	// first such θ wins.
+	sgn := 1
+	if !s.Higher {
+		sgn = -1
 	}
+	tp, fp := pos, neg // θ below everything: every step is above it
+	bestD, bestTP, bestFP, best := sgn*(tp-fp), tp, fp, -1
 	for k, g := range groups {
-		tp, fp = tp-g.gp, fp-g.gn
-		d := tp - fp
-		if (s.Higher && d > bestD) || (!s.Higher && d < bestD) {
-			bestD, bestTP, bestFP = d, tp, fp
-			bestTheta = g.v
-			if k+1 < len(groups) {
-				bestTheta = (g.v + groups[k+1].v) / 2
-			}
+		tp, fp = tp-int(g.gp), fp-int(g.gn)
+		if d := sgn * (tp - fp); d > bestD {
+			bestD, bestTP, bestFP, best = d, tp, fp, k
 		}
 	}
+	bestTheta := 0.0
+	switch {
+	case len(groups) == 0:
+	case best < 0:
+		v := groups[0].v
+		bestTheta = v - 1e-9*math.Max(1, math.Abs(v))
+	case best+1 < len(groups):
+		bestTheta = (groups[best].v + groups[best+1].v) / 2
+	default:
+		bestTheta = groups[best].v
+	}
+	ftp, ffp := float64(bestTP), float64(bestFP)
 	var bestAcc, bestBal float64
 	if s.Higher {
-		bestAcc = (bestTP + (neg - bestFP)) / n
-		bestBal = (bestTP/pos + (neg-bestFP)/neg) / 2
+		bestAcc = (ftp + (fneg - ffp)) / n
+		bestBal = (ftp/fpos + (fneg-ffp)/fneg) / 2
 	} else {
 		// predicted inside are the ones below θ: pos − tp right, neg − fp wrong
-		bestAcc = ((pos - bestTP) + bestFP) / n
-		bestBal = ((pos-bestTP)/pos + bestFP/neg) / 2
+		bestAcc = ((fpos - ftp) + ffp) / n
+		bestBal = ((fpos-ftp)/fpos + ffp/fneg) / 2
 	}
 	s.ThrAcc, s.ThrBal, s.Threshold = bestAcc, bestBal, bestTheta
 }
