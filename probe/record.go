@@ -455,24 +455,29 @@ func widen[F nets.Float](dst []float64, src []F) {
 // topK picks the TopK most likely tokens from unnormalised probabilities e
 // (summing to sum), ties by smaller id.
 func topK(e []float64, sum float64, vocab []rune) [TopK]Pred {
-	var best [TopK]Pred
-	idx := [TopK]int{-1, -1, -1, -1, -1}
+	var p [TopK]float64 // the largest so far, in order, and their ids
+	var id [TopK]int
+	n := 0 // how many of them there are
 	for i, v := range e {
-		if idx[TopK-1] >= 0 && v <= best[TopK-1].P {
+		if n == TopK && v <= p[TopK-1] {
 			continue // not above the fifth
 		}
-		for k := range TopK {
-			if idx[k] < 0 || v > best[k].P {
-				copy(best[k+1:], best[k:TopK-1])
-				copy(idx[k+1:], idx[k:TopK-1])
-				best[k] = Pred{Rune: vocab[i], P: v}
-				idx[k] = i
-				break
-			}
+		k := 0
+		for k < n && !(v > p[k]) {
+			k++
 		}
+		if k == TopK {
+			continue // NaN, or below a NaN
+		}
+		for j := min(n, TopK-1); j > k; j-- {
+			p[j], id[j] = p[j-1], id[j-1]
+		}
+		p[k], id[k] = v, i
+		n = min(n+1, TopK)
 	}
-	for k := range best {
-		best[k].P /= sum
+	var best [TopK]Pred
+	for k := range n {
+		best[k] = Pred{Rune: vocab[id[k]], P: p[k] / sum}
 	}
 	return best
 }
