@@ -55,11 +55,31 @@ type half struct {
 	layers []halfLayer
 	head   []float32 // (V × H), the output layer, whole
 	bhead  []float32
-	logits []float32 // the rows of a chunk this core predicts
+	logits [2][]float32 // the rows of a chunk this core predicts, for two chunks in turn
+	pend   pending      // predictions left to make
 	ex     []float32
 	probs  []float64
 	tbuf   []float64
 	counts []satCounts // this core's gate counts: its units, its share of the histograms
+}
+
+// pending are a chunk's predictions still to make from their logits: a core
+// makes one after each step of the next chunk, while the other core's half of
+// h is on its way, and the rest when it runs out of steps.
+type pending struct {
+	g, n, done int // rows g…g+n−1 of the window, done of them made
+	lg         []float32
+}
+
+// predict makes up to n pending predictions.
+func (hf *half) predict(fr *frame, n int) {
+	p := &hf.pend
+	v := len(hf.bhead)
+	for ; n > 0 && p.done < p.n; n-- {
+		i := p.done
+		next(fr, p.g+i, p.lg[i*v:(i+1)*v], hf.ex, hf.probs)
+		p.done++
+	}
 }
 
 // halfLayer holds a core's rows of one layer, gate block by gate block (the
@@ -91,7 +111,7 @@ func newPairRecorder(cfg nets.Config) *pairRecorder {
 		m := h/2 + core*(h%2)
 		gm := G * m
 		hf := &half{u0: u0, m: m, head: make([]float32, v*h), bhead: make([]float32, v),
-			logits: make([]float32, (recordChunk/2+1)*v), ex: make([]float32, v), probs: make([]float64, v),
+			ex: make([]float32, v), probs: make([]float64, v),
 			tbuf: make([]float64, transposeBlock*m)}
 		for l := range cfg.Layers {
 			L := halfLayer{whh: make([]float32, gm*h), a: make([]float32, recordChunk*gm)}
@@ -108,6 +128,9 @@ func newPairRecorder(cfg nets.Config) *pairRecorder {
 				L.hs, L.ghn = make([]float32, gm), make([]float32, m)
 			}
 			hf.layers = append(hf.layers, L)
+		}
+		for i := range hf.logits {
+			hf.logits[i] = make([]float32, (recordChunk/2+1)*v)
 		}
 		pr.halves[core] = hf
 	}
@@ -257,10 +280,11 @@ func (pr *pairRecorder) run(core int, p *nets.Params[float64], fr *frame, o *net
 				}
 				seq++
 				pr.done[core].Store(seq)
+				hf.predict(fr, 1)
 			}
 		}
 		other.await(seq) // every layer of the chunk, from both cores
-		pr.copyOut(core, fr, base, x)
+		pr.copyOut(core, fr, base, x, int(chunk%2))
 		for l := range hf.layers { // carry this core's state into the next chunk
 			L, tape := &hf.layers[l], pr.tape[l]
 			copy(tape[u0:u0+m], tape[T*h+u0:])
@@ -271,12 +295,15 @@ func (pr *pairRecorder) run(core int, p *nets.Params[float64], fr *frame, o *net
 		pr.copied[core].Store(chunk + 1)
 		pr.copied[1-core].await(chunk + 1) // the other core is done reading this chunk's tape
 	}
+	hf.predict(fr, recordChunk)
 }
 
 // copyOut moves this core's part of one chunk into the recording: its units'
-// h and c, its gate counts, and the predictions of its half of the steps.
-func (pr *pairRecorder) copyOut(core int, fr *frame, base int, x []int32) {
+// h and c and its gate counts; and it computes the logits of its half of the
+// steps into buffer buf, leaving their predictions pending.
+func (pr *pairRecorder) copyOut(core int, fr *frame, base int, x []int32, buf int) {
 	cfg, r, hf := pr.cfg, fr.r, pr.halves[core]
+	hf.predict(fr, recordChunk) // the last chunk's, before their buffer comes round again
 	h, v, m, u0 := cfg.Hidden, cfg.Vocab, hf.m, hf.u0
 	gm := cfg.Cell.Gates() * m
 	from0 := max(fr.warmup-base, 0)
@@ -304,13 +331,11 @@ func (pr *pairRecorder) copyOut(core int, fr *frame, base int, x []int32) {
 	if rows == 0 {
 		return
 	}
-	lg := hf.logits[:rows*v]
+	lg := hf.logits[buf][:rows*v]
 	for i := range rows {
 		copy(lg[i*v:(i+1)*v], hf.bhead)
 	}
 	top := pr.tape[cfg.Layers-1]
 	kernels.GemmNT32(rows, v, h, top[(k0+1)*h:], h, hf.head, h, 1, lg, v)
-	for i := range rows {
-		next(fr, base+k0+i, lg[i*v:(i+1)*v], hf.ex, hf.probs)
-	}
+	hf.pend = pending{g: base + k0, n: rows, lg: lg}
 }
