@@ -146,27 +146,40 @@ func (hf *half) load(cfg nets.Config, p *nets.Params[float64]) {
 	for l := range hf.layers {
 		L, lp := &hf.layers[l], &p.Layers[l]
 		for g := range G {
-			for i := range m {
-				r := row(g, i)
-				for k, w := range lp.Whh.Data[r*h : (r+1)*h] {
-					L.whh[k*gm+g*m+i] = float32(w)
-				}
-				L.bhh[g*m+i] = float32(lp.Bhh[r])
-				// The input side's bias is b_ih, and b_hh too but for the GRU,
-				// added in float32 in the engine's order.
-				bi, bh := float32(lp.Bih[r]), float32(lp.Bhh[r])
-				if l == 0 {
-					for tok := range v {
-						x := float32(lp.Wih.Data[r*v+tok]) + bi
-						if cfg.Cell != nets.GRU {
-							x += bh
-						}
-						L.tab[tok*gm+g*m+i] = x
+			// W_hh transposed, and layer 0's table, sixteen units at a time:
+			// their rows stay in cache while a whole line of each column is written.
+			for i0 := 0; i0 < m; i0 += 16 {
+				i1 := min(i0+16, m)
+				for k := range h {
+					dst := L.whh[k*gm+g*m+i0 : k*gm+g*m+i1]
+					for j := range dst {
+						dst[j] = float32(lp.Whh.Data[row(g, i0+j)*h+k])
 					}
+				}
+				if l > 0 {
 					continue
 				}
-				kernels.Narrow(L.wih[(g*m+i)*h:(g*m+i+1)*h], lp.Wih.Data[r*h:(r+1)*h])
-				L.bih[g*m+i] = bi
+				// The input side's bias is b_ih, and b_hh too but for the GRU,
+				// added in float32 in the engine's order.
+				for tok := range v {
+					dst := L.tab[tok*gm+g*m+i0 : tok*gm+g*m+i1]
+					for j := range dst {
+						r := row(g, i0+j)
+						x := float32(lp.Wih.Data[r*v+tok]) + float32(lp.Bih[r])
+						if cfg.Cell != nets.GRU {
+							x += float32(lp.Bhh[r])
+						}
+						dst[j] = x
+					}
+				}
+			}
+			for i := range m {
+				r := row(g, i)
+				L.bhh[g*m+i] = float32(lp.Bhh[r])
+				if l > 0 {
+					kernels.Narrow(L.wih[(g*m+i)*h:(g*m+i+1)*h], lp.Wih.Data[r*h:(r+1)*h])
+					L.bih[g*m+i] = float32(lp.Bih[r])
+				}
 			}
 		}
 	}

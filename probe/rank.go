@@ -195,17 +195,12 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 			lr.BaseRate = max(p, 1-p)
 		}
 		// Candidates by |r|, ties by unit order.
-		idx := make([]int, len(units))
-		for i := range idx {
-			idx[i] = i
-		}
-		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(absR(R[f][b]), absR(R[f][a])) })
-		k := min(len(idx), max(opt.Top, candidates))
+		k := max(opt.Top, candidates)
 		if !lr.Binary {
-			k = min(len(idx), opt.Top)
+			k = opt.Top
 		}
 		ranked := lr.Binary && lr.Positives > 0 && lr.Positives < lr.N
-		for _, u := range idx[:k] {
+		for _, u := range topByR(R[f], k) {
 			s := UnitScore{Unit: units[u], Flat: u, R: R[f][u], AUC: math.NaN(), SignAcc: math.NaN(),
 				SignBal: math.NaN(), ThrAcc: math.NaN(), ThrBal: math.NaN(), Threshold: math.NaN(),
 				PartialIf: math.NaN(), ParenAUC: math.NaN()}
@@ -287,6 +282,32 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 		rep.Saturation = saturationOf(rec)
 	}
 	return rep
+}
+
+// topByR is the k units (or all, if fewer) of largest |r|, in that order, ties
+// (and NaN, lowest) by unit order: a stable sort's first k, by insertion.
+func topByR(r []float64, k int) []int {
+	k = min(k, len(r))
+	if k <= 0 {
+		return nil
+	}
+	top := make([]int, 0, k)
+	for u, x := range r {
+		a := absR(x)
+		if len(top) == k && !(a > absR(r[top[k-1]])) {
+			continue
+		}
+		i := len(top)
+		for i > 0 && a > absR(r[top[i-1]]) {
+			i--
+		}
+		if len(top) < k {
+			top = append(top, 0)
+		}
+		copy(top[i+1:], top[i:len(top)-1])
+		top[i] = u
+	}
+	return top
 }
 
 func absR(r float64) float64 {

@@ -264,3 +264,32 @@ func TestSortedOfMatchesAStableSort(t *testing.T) {
 		}
 	}
 }
+
+// TestTopByRIsAStableSortsFirst checks the candidates' selection against its
+// definition, a stable sort by |r| descending cut at k, with ties, NaN and
+// k beyond the units.
+func TestTopByRIsAStableSortsFirst(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for trial := range 20000 {
+		n := rng.IntN(40)
+		r := make([]float64, n)
+		for i := range r {
+			r[i] = float64(rng.IntN(7)-3) / 3
+			if trial%2 == 0 {
+				r[i] = rng.NormFloat64()
+			}
+			if rng.IntN(10) == 0 {
+				r[i] = math.NaN()
+			}
+		}
+		k := rng.IntN(20)
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(absR(r[b]), absR(r[a])) })
+		if got, want := topByR(r, k), idx[:min(k, n)]; !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Fatalf("%v, k=%d: %v, want %v", r, k, got, want)
+		}
+	}
+}
