@@ -112,7 +112,7 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 	// it: only the blocks on and above the diagonal, over panels of columns that
 	// stay in cache while every block reads them.
 	syrk := func(g []float32, A []float32, lda, n int, add bool) {
-		const blk, panel = 64, 512
+		const blk, panel = 32, 256
 		for p0 := 0; p0 < n; p0 += panel {
 			k, beta := min(panel, n-p0), float32(1)
 			if p0 == 0 && !add {
