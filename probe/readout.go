@@ -6,7 +6,6 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/lapack/lapack64"
 
 	"github.com/rnnscope/rnnscope/nets/kernels"
 
@@ -124,25 +123,23 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 			}
 		}
 	}
-	// factor is the Cholesky factor of the Gram matrix g32 of n steps, mirrored
-	// and with the ridge (nil if it is not positive definite).
+	// factor is the Cholesky factor of the Gram matrix g32 of n steps (its
+	// upper triangle) with the ridge, nil if it is not positive definite.
 	factor := func(g32 []float32, n int) *blas64.Triangular {
 		g := make([]float64, D*D)
 		for i := range D {
 			for j := i; j < D; j++ {
-				v := float64(g32[i*D+j])
-				g[i*D+j], g[j*D+i] = v, v
+				g[i*D+j] = float64(g32[i*D+j])
 			}
 		}
 		for j := 1; j < D; j++ {
 			g[j*D+j] += ridgeLambda * float64(n)
 		}
 		g[0] += 1e-9
-		t, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: D, Stride: D, Data: g})
-		if !ok {
+		if !cholesky(g, D) {
 			return nil
 		}
-		return &t
+		return &blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: D, Stride: D, Data: g}
 	}
 	// Y: (labels × fit half) in Z's column order, 0 where a label is NaN (those
 	// steps add nothing to Zᵀy); which labels have gaps.
@@ -269,3 +266,72 @@ func sum(x []float64) float64 {
 	}
 	return (s[0] + s[1]) + (s[2] + s[3])
 }
+
+// cholesky factors the symmetric positive definite n×n matrix a (row-major, its
+// upper triangle read) in place as UᵀU, U upper triangular; it reports false,
+// leaving a spoiled, when a pivot is not positive. Blocks of cholBlock rows go
+// through the engine's float64 products: each block's rows of U are its
+// diagonal block's factor, inverted, times the rows to its right, and those
+// rows update the upper triangle below them in one product per block of rows.
+func cholesky(a []float64, n int) bool {
+	const nb = cholBlock
+	inv := make([]float64, nb*nb) // the diagonal block's factor, inverted
+	x := make([]float64, nb*n)    // a block's rows of U right of the diagonal block
+	neg := make([]float64, nb*n)  // the same, negated
+	for k0 := 0; k0 < n; k0 += nb {
+		k1 := min(k0+nb, n)
+		kb, m := k1-k0, n-k1
+		// The diagonal block, updated by the blocks above, factored in place.
+		for j := k0; j < k1; j++ {
+			d := a[j*n+j]
+			if !(d > 0) {
+				return false
+			}
+			d = math.Sqrt(d)
+			a[j*n+j] = d
+			rj := a[j*n+j+1 : j*n+k1]
+			for c := range rj {
+				rj[c] /= d
+			}
+			for i := j + 1; i < k1; i++ {
+				u, ri := a[j*n+i], a[i*n+i:i*n+k1]
+				for c, v := range a[j*n+i : j*n+k1] {
+					ri[c] -= u * v
+				}
+			}
+		}
+		if m == 0 {
+			break
+		}
+		// inv = U_kk⁻¹, upper triangular, by back substitution.
+		clear(inv)
+		for j := range kb {
+			inv[j*kb+j] = 1 / a[(k0+j)*n+k0+j]
+			for i := j - 1; i >= 0; i-- {
+				s := 0.0
+				for k := i + 1; k <= j; k++ {
+					s += a[(k0+i)*n+k0+k] * inv[k*kb+j]
+				}
+				inv[i*kb+j] = -s / a[(k0+i)*n+k0+i]
+			}
+		}
+		// The block's rows right of it: U_kk⁻ᵀ times those of a.
+		xs, ns := x[:kb*m], neg[:kb*m]
+		kernels.GemmTN(kb, m, kb, inv, kb, a[k0*n+k1:], n, 0, xs, m)
+		for r := range kb {
+			copy(a[(k0+r)*n+k1:(k0+r)*n+n], xs[r*m:(r+1)*m])
+		}
+		for i, v := range xs {
+			ns[i] = -v
+		}
+		// The upper triangle below: a −= xᵀx, a block of rows at a time.
+		for r0 := 0; r0 < m; r0 += nb {
+			rows := min(nb, m-r0)
+			kernels.GemmTN(rows, m-r0, kb, ns[r0:], m, xs[r0:], m, 1, a[(k1+r0)*n+k1+r0:], n)
+		}
+	}
+	return true
+}
+
+// cholBlock is how many rows cholesky factors at a time.
+const cholBlock = 32

@@ -1,14 +1,18 @@
 package probe
 
 import (
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
-	"github.com/rnnscope/rnnscope/nets"
-	"math"
-
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/rnnscope/rnnscope/corpora"
+	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/nets/kernels"
 )
 
@@ -190,6 +194,61 @@ func TestReadoutsMatchTheFloat64Fit(t *testing.T) {
 			}
 			if worst > 1e-3 {
 				t.Errorf("%s %s: a prediction differs by %.2g", cell, ft.Name, worst)
+			}
+		}
+	}
+}
+
+// TestCholeskyMatchesLAPACK factors random positive definite matrices of
+// sizes around the block, well and badly conditioned, against gonum's Potrf,
+// and refuses matrices that are not positive definite.
+func TestCholeskyMatchesLAPACK(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, n := range []int{1, 2, 5, 31, 32, 33, 64, 65, 100, 257} {
+		for _, ridge := range []float64{1e-6, 1, 100} {
+			// a = XXᵀ/k + ridge·I
+			k := n + 3
+			xs := make([]float64, n*k)
+			for i := range xs {
+				xs[i] = rng.NormFloat64()
+			}
+			a := make([]float64, n*n)
+			for i := range n {
+				for j := range n {
+					s := 0.0
+					for p := range k {
+						s += xs[i*k+p] * xs[j*k+p]
+					}
+					a[i*n+j] = s / float64(k)
+				}
+				a[i*n+i] += ridge
+			}
+			want := slices.Clone(a)
+			if _, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: want}); !ok {
+				t.Fatalf("n=%d: LAPACK refused", n)
+			}
+			got := slices.Clone(a)
+			if !cholesky(got, n) {
+				t.Fatalf("n=%d ridge=%v: refused a positive definite matrix", n, ridge)
+			}
+			for i := range n {
+				for j := i; j < n; j++ {
+					w, g := want[i*n+j], got[i*n+j]
+					if math.Abs(g-w) > 1e-9*(1+math.Abs(w)) {
+						t.Fatalf("n=%d ridge=%v: U[%d][%d] = %v, LAPACK %v", n, ridge, i, j, g, w)
+					}
+				}
+			}
+		}
+		// Not positive definite: a zero and a negative pivot, late in the matrix.
+		for _, d := range []float64{0, -1} {
+			a := make([]float64, n*n)
+			for i := range n {
+				a[i*n+i] = 1
+			}
+			a[(n-1)*n+n-1] = d
+			if cholesky(a, n) {
+				t.Fatalf("n=%d: factored a matrix with pivot %v", n, d)
 			}
 		}
 	}
