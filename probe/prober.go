@@ -52,11 +52,13 @@ func NewWindow(ids []int32, text []rune, warmup, scored int) (*Window, error) {
 // Scored is the number of scored characters.
 func (w *Window) Scored() int { return len(w.IDs) - w.Warmup }
 
-// Prober probes one network over one window again and again as it trains.
+// Prober probes one network over one window again and again as it trains, from
+// one goroutine at a time.
 type Prober struct {
 	Window *Window
 	Opt    Options
 	rec    *Recorder
+	z      []float32 // the readouts' design matrix, kept from probe to probe
 }
 
 // NewProber probes the weights p (read at each Probe).
@@ -68,7 +70,7 @@ func NewProber(cfg nets.Config, p *nets.Params[float64], vocab []rune, w *Window
 func (pr *Prober) Probe(o *nets.Override) (*Recording, *Report) {
 	w := pr.Window
 	rec := pr.rec.Record(w.IDs, w.Text, w.Warmup, o)
-	return rec, Analyze(rec, w.Labels, pr.Opt)
+	return rec, analyze(rec, w.Labels, pr.Opt, &pr.z)
 }
 
 // BaselineFrom estimates the 3-character lookup on training text and scores it on

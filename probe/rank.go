@@ -116,6 +116,12 @@ const candidates = 16
 // scored text, one value per step) and describes the result in plain words.
 // Ties are broken by unit order, so equal inputs give equal reports.
 func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
+	return analyze(rec, labels, opt, nil)
+}
+
+// analyze is Analyze with the readouts' design matrix in z, which it grows as
+// needed (nil: a new one).
+func analyze(rec *Recording, labels []corpora.Feature, opt Options, z *[]float32) *Report {
 	if opt.Top <= 0 {
 		opt.Top = 8
 	}
@@ -146,13 +152,13 @@ func Analyze(rec *Recording, labels []corpora.Feature, opt Options) *Report {
 	fitted := make(chan struct{}) // fits are set and the second core's share is done
 	if runtime.GOMAXPROCS(0) > 1 {
 		go func() {
-			fits = readouts(rec, series, feats)
+			fits = readouts(rec, series, feats, z)
 			<-ranked
 			rank()
 			close(fitted)
 		}()
 	} else {
-		fits = readouts(rec, series, feats)
+		fits = readouts(rec, series, feats, z)
 		close(fitted)
 	}
 	R := correlations(rec, series, feats)

@@ -31,7 +31,10 @@ const maxReadoutUnits = 512
 // float32 kernels: one Gram matrix and one Cholesky factor for all labels defined
 // everywhere, Xᵀy for all of them at once, and every label's prediction at every
 // step in one product. A label with gaps gets its own Gram matrix over its steps.
-func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit {
+//
+// z, when not nil, holds the design matrix's memory from one call to the next
+// (megabytes to clear otherwise).
+func readouts(rec *Recording, series [][]float64, feats []corpora.Feature, z *[]float32) []Fit {
 	out := make([]Fit, len(feats))
 	for i := range out {
 		out[i] = Fit{R: math.NaN(), AUC: math.NaN()}
@@ -84,7 +87,15 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 	}
 	// Z: (D × T), row 0 ones, row j the unit standardised on the fit half
 	// (constant units stay 0); the fit half in the order of at.
-	Z := make([]float32, D*T)
+	var Z []float32
+	if z == nil || cap(*z) < D*T {
+		Z = make([]float32, D*T)
+		if z != nil {
+			*z = Z
+		}
+	} else {
+		Z = (*z)[:D*T]
+	}
 	for t := range T {
 		Z[t] = 1
 	}
@@ -93,10 +104,11 @@ func readouts(rec *Recording, series [][]float64, feats []corpora.Feature) []Fit
 		x := series[u]
 		m := sum(x[:half]) / float64(half)
 		sd := math.Sqrt(max(kernels.SumSquares(x[:half])/float64(half)-m*m, 0))
+		row, inv := Z[(j+1)*T:(j+2)*T], 1/sd
 		if sd <= 1e-9 {
+			clear(row)
 			continue
 		}
-		row, inv := Z[(j+1)*T:(j+2)*T], 1/sd
 		fit := x[:half]
 		if gapped >= 0 {
 			for i, t := range at {

@@ -176,7 +176,7 @@ func TestReadoutsMatchTheFloat64Fit(t *testing.T) {
 		for _, u := range rec.Units() {
 			series = append(series, rec.Series(u))
 		}
-		got, want := readouts(rec, series, w.Labels), readoutsReference(rec, series, w.Labels)
+		got, want := readouts(rec, series, w.Labels, nil), readoutsReference(rec, series, w.Labels)
 		for f, ft := range w.Labels {
 			g, r := got[f], want[f]
 			if (g.Trace == nil) != (r.Trace == nil) {

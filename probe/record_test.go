@@ -162,6 +162,23 @@ func TestProbeIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestProberReusesItsMemoryCleanly probes with one Prober, then again with a
+// unit clamped (a constant unit, whose row of the readouts' design matrix the
+// first probe had filled): the report equals a fresh Prober's.
+func TestProberReusesItsMemoryCleanly(t *testing.T) {
+	c, w := codeWindow(t, 100, 1000)
+	cfg := nets.Config{Cell: nets.LSTM, Vocab: c.Vocab.Size(), Hidden: 16, Layers: 1}
+	p := randomNet(cfg, 9)
+	o := &nets.Override{Unit: 3, Value: 0.5}
+	pr := NewProber(cfg, p, c.Vocab.Runes(), w, Options{})
+	pr.Probe(nil)
+	_, again := pr.Probe(o)
+	_, fresh := NewProber(cfg, p, c.Vocab.Runes(), w, Options{}).Probe(o)
+	if a, b := fmt.Sprintf("%v", again), fmt.Sprintf("%v", fresh); a != b {
+		t.Fatal("a Prober's second probe differs from a fresh Prober's")
+	}
+}
+
 func probeOnce(cfg nets.Config, p *nets.Params[float64], c *corpora.Corpus, w *Window) *Report {
 	_, rep := NewProber(cfg, p, c.Vocab.Runes(), w, Options{}).Probe(nil)
 	return rep
