@@ -481,6 +481,7 @@ func sortedOf(x []float64) []ranked {
 type sorter struct {
 	keys, tmp []uint64
 	a, b      []ranked
+	groups    []tieGroup
 	count     [3][1<<narrowBits + 1]int32
 }
 
@@ -630,41 +631,25 @@ func encode(y []float64) []uint8 {
 	return lab
 }
 
+// tieGroup is a run of equal values in a sorted series.
+type tieGroup struct {
+	v      float64
+	gp, gn int32 // inside and outside steps with this value
+}
+
 // rankStats fills AUC, sign and threshold accuracies of s from the unit's sorted
 // series and a binary label coded by encode, in one pass over the groups of tied
-// values. Counts are integers (the Mann–Whitney rank sum doubled), so that no
-// sum waits on a floating-point addition; every result is what the same sums
-// in float64 give.
+// values and one sweep over the groups, in the sorter's buffers. Counts are
+// integers (the Mann–Whitney rank sum doubled), so that no sum waits on a
+// floating-point addition; every result is what the same sums in float64 give.
 func (so *sorter) rankStats(s *UnitScore, srt []ranked, lab []uint8) {
+	groups := so.groups[:0]
+	defer func() { so.groups = groups }()
 	var pos, neg int // label counts
-	for _, l := range lab {
-		pos += int(l & 1)
-		neg += int(l >> 1)
-	}
-	// One pass over the groups of equal values, ascending. Below and at the
-	// current group are cp inside and cn outside steps; a threshold θ just
-	// above it leaves tp = pos − cp inside and fp = neg − cn outside steps
-	// above θ. Predicting inside when v > θ is right on tp + (neg − fp) steps
-	// and predicting it when v < θ on (pos − tp) + fp, so the best θ for each
-	// orientation is where tp − fp is largest or smallest, the first such θ
-	// winning; which orientation counts is known once the AUC is.
-	type best struct {
-		d, tp, fp  int
-		v, next    float64 // the group's value and the next group's
-		set, ahead bool    // a group holds it; the next group has been seen
-	}
-	lo, hi := best{d: pos - neg, tp: pos, fp: neg}, best{d: pos - neg, tp: pos, fp: neg} // θ below everything
-	var cp, cn int
 	var posAbove, negAbove, posBelow, negBelow int
 	var rankSum2 int64 // Mann–Whitney: twice the ranks of the inside steps, ties sharing their mean
 	for i := 0; i < len(srt); {
 		v := srt[i].v
-		if hi.set && !hi.ahead {
-			hi.next, hi.ahead = v, true
-		}
-		if lo.set && !lo.ahead {
-			lo.next, lo.ahead = v, true
-		}
 		j := i
 		var gp, gn int
 		for ; j < len(srt) && srt[j].v == v; j++ {
@@ -677,14 +662,10 @@ func (so *sorter) rankStats(s *UnitScore, srt []ranked, lab []uint8) {
 		} else if v < 0 {
 			posBelow, negBelow = posBelow+gp, negBelow+gn
 		}
-		rankSum2 += int64(gp) * int64(2*(cp+cn)+gp+gn+1) // ranks n+1 … n+gp+gn share their mean
-		cp, cn = cp+gp, cn+gn
-		tp, fp := pos-cp, neg-cn
-		if d := tp - fp; d > hi.d {
-			hi = best{d: d, tp: tp, fp: fp, v: v, set: true}
-		} else if d < lo.d {
-			lo = best{d: d, tp: tp, fp: fp, v: v, set: true}
-		}
+		n := pos + neg
+		rankSum2 += int64(gp) * int64(2*n+gp+gn+1) // ranks n+1 … n+gp+gn share their mean
+		pos, neg = pos+gp, neg+gn
+		groups = append(groups, tieGroup{v, int32(gp), int32(gn)})
 		i = j
 	}
 	fpos, fneg := float64(pos), float64(neg)
@@ -708,30 +689,46 @@ func (so *sorter) rankStats(s *UnitScore, srt []ranked, lab []uint8) {
 		s.SignBal = (pb/fpos + (fneg-nb)/fneg) / 2
 	}
 
-	b := lo
-	if s.Higher {
-		b = hi
+	// Sweep thresholds in the AUC's orientation: predict inside when v > θ (Higher)
+	// or v < θ, θ between consecutive distinct values. With tp and fp the inside
+	// and outside steps above θ, Higher is right on tp + (neg − fp) steps and the
+	// other orientation on (pos − tp) + fp, so the best θ is where tp − fp is
+	// largest (Higher) or smallest, that is where sgn·(tp − fp) is largest; the
+	// first such θ wins.
+	sgn := 1
+	if !s.Higher {
+		sgn = -1
 	}
+	tp, fp := pos, neg // θ below everything: every step is above it
+	bestD, bestTP, bestFP, best := sgn*(tp-fp), tp, fp, -1
+	for k, g := range groups {
+		tp, fp = tp-int(g.gp), fp-int(g.gn)
+		if d := sgn * (tp - fp); d > bestD {
+			bestD, bestTP, bestFP, best = d, tp, fp, k
+		}
+	}
+	bestTheta := 0.0
 	switch {
-	case len(srt) == 0:
-		s.Threshold = 0
-	case !b.set:
-		v := srt[0].v
-		s.Threshold = v - 1e-9*math.Max(1, math.Abs(v))
-	case b.ahead:
-		s.Threshold = (b.v + b.next) / 2
+	case len(groups) == 0:
+	case best < 0:
+		v := groups[0].v
+		bestTheta = v - 1e-9*math.Max(1, math.Abs(v))
+	case best+1 < len(groups):
+		bestTheta = (groups[best].v + groups[best+1].v) / 2
 	default:
-		s.Threshold = b.v
+		bestTheta = groups[best].v
 	}
-	ftp, ffp := float64(b.tp), float64(b.fp)
+	ftp, ffp := float64(bestTP), float64(bestFP)
+	var bestAcc, bestBal float64
 	if s.Higher {
-		s.ThrAcc = (ftp + (fneg - ffp)) / n
-		s.ThrBal = (ftp/fpos + (fneg-ffp)/fneg) / 2
+		bestAcc = (ftp + (fneg - ffp)) / n
+		bestBal = (ftp/fpos + (fneg-ffp)/fneg) / 2
 	} else {
 		// predicted inside are the ones below θ: pos − tp right, neg − fp wrong
-		s.ThrAcc = ((fpos - ftp) + ffp) / n
-		s.ThrBal = ((fpos-ftp)/fpos + ffp/fneg) / 2
+		bestAcc = ((fpos - ftp) + ffp) / n
+		bestBal = ((fpos-ftp)/fpos + ffp/fneg) / 2
 	}
+	s.ThrAcc, s.ThrBal, s.Threshold = bestAcc, bestBal, bestTheta
 }
 
 // subsetAUC is the oriented AUC among the steps where within is 1.
