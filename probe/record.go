@@ -399,10 +399,14 @@ func countSaturation[F nets.Float](sat []satCounts, satOf []int, acts []F, h, u0
 }
 
 // transpose writes n rows of w values, stride apart in src, into the
-// unit-major dst (w rows of stride T) at columns t0…t0+n−1, in blocks of
-// transposeBlock steps that stay in cache, each first widened to float64 in buf
-// (transposeBlock·w long), so that the transposition itself only moves.
+// unit-major dst (w rows of stride T) at columns t0…t0+n−1: float32 with
+// kernels.Transpose, float64 in blocks of transposeBlock steps that stay in
+// cache, each first copied to buf (transposeBlock·w long).
 func transpose[F nets.Float](dst []float64, T, t0 int, src []F, n, w, stride int, buf []float64) {
+	if s, ok := any(src).([]float32); ok { // the kernel widens as it moves
+		kernels.Transpose(dst[t0:], T, s, stride, n, w)
+		return
+	}
 	for i0 := 0; i0 < n; i0 += transposeBlock {
 		i1 := min(i0+transposeBlock, n)
 		blk := buf[:(i1-i0)*w]

@@ -23,6 +23,7 @@ type cellFuncs struct {
 	widen      func(dst []float64, src []float32)
 	satCount   func(x []float32, rows, stride int, low, high []int32, hist *[SatBins]int32)
 	stdize     func(dst []float32, src []float64, mean, scale float64)
+	transpose  func(dst []float64, ldd int, src []float32, lds, rows, cols int)
 }
 
 // Float is the element type of the generic kernels.
@@ -235,4 +236,20 @@ func SatCount(x []float32, rows, stride int, low, high []int32, hist *[SatBins]i
 		return
 	}
 	active.cell.satCount(x, rows, stride, low, high, hist)
+}
+
+// Transpose sets dst[c·ldd + r] = float64(src[r·lds + c]) for r < rows and
+// c < cols: the rows of src become the rows' columns of dst, widened (exactly).
+// It panics unless both hold every element named.
+func Transpose(dst []float64, ldd int, src []float32, lds, rows, cols int) {
+	if rows < 0 || cols < 0 || lds < cols || ldd < rows {
+		panic(fmt.Sprintf("kernels: Transpose of %d×%d, strides %d and %d", rows, cols, lds, ldd))
+	}
+	if rows == 0 || cols == 0 {
+		return
+	}
+	if len(src) < (rows-1)*lds+cols || len(dst) < (cols-1)*ldd+rows {
+		panic(fmt.Sprintf("kernels: Transpose of %d×%d from %d values into %d", rows, cols, len(src), len(dst)))
+	}
+	active.cell.transpose(dst, ldd, src, lds, rows, cols)
 }

@@ -16,7 +16,7 @@ func cellGo() cellFuncs {
 		narrow: narrowGo, widen: widenGo,
 		max64: maxGo[float64], max32: maxGo[float32],
 		expSum64: expSumWith(expGo), expSum32: expSumWith(exp32Go),
-		satCount: satCountGo, stdize: standardizeGo,
+		satCount: satCountGo, stdize: standardizeGo, transpose: transposeGo,
 	}
 }
 
@@ -192,5 +192,14 @@ func expSumWith[F Float](exp func(dst, src []F)) func(dst, src []F, shift F) flo
 			}
 		}
 		return float64(s[0])
+	}
+}
+
+// transposeGo is Transpose's definition.
+func transposeGo(dst []float64, ldd int, src []float32, lds, rows, cols int) {
+	for r := range rows {
+		for c, v := range src[r*lds : r*lds+cols] {
+			dst[c*ldd+r] = float64(v)
+		}
 	}
 }

@@ -86,6 +86,7 @@ func cellAvx512() cellFuncs {
 		expSum64: expSumAvx512F64Go, expSum32: expSumAvx512F32Go,
 		narrow: convertAsm(narrowAvx512F64, narrowGo, 8), widen: convertAsm(widenAvx512F64, widenGo, 8),
 		satCount: satCountAvx512, stdize: standardizeAsm(standardizeAvx512F64, 8),
+		transpose: transposeAvx512,
 	}
 }
 
@@ -117,7 +118,7 @@ func cellAvx2() cellFuncs {
 		expSum64: expSumAvx2F64Go, expSum32: expSumAvx2F32Go,
 		narrow: convertAsm(narrowAvx2F64, narrowGo, 4), widen: convertAsm(widenAvx2F64, widenGo, 4),
 		satCount: satCountGo, // the kernel keeps 19 bin counts in registers: AVX-512's 32
-		stdize:   standardizeAsm(standardizeAvx2F64, 4),
+		stdize:   standardizeAsm(standardizeAvx2F64, 4), transpose: transposeGo,
 	}
 }
 
@@ -239,4 +240,24 @@ func expSumAvx2F32Go(dst, src []float32, shift float32) float64 {
 	z := expSumAvx2F32(pd, ps, nb, &tout[0], &tin[0], shift)
 	copy(dst[nb*16:], tout[:])
 	return z
+}
+
+// transposeAvx512 moves whole blocks of 8×8 with the kernel, 64 rows at a time
+// so that they stay in cache while every group of eight columns reads them, and
+// the rows and columns past the last whole block in Go.
+func transposeAvx512(dst []float64, ldd int, src []float32, lds, rows, cols int) {
+	const step = 64
+	r8, c8 := rows&^7, cols&^7
+	for r0 := 0; r0 < r8; r0 += step {
+		nb := min(step, r8-r0) / 8
+		for c := 0; c < c8; c += 8 {
+			transpose8Avx512(&dst[c*ldd+r0], ldd, &src[r0*lds+c], lds, nb)
+		}
+	}
+	if c8 < cols { // the last columns, every row
+		transposeGo(dst[c8*ldd:], ldd, src[c8:], lds, rows, cols-c8)
+	}
+	if r8 < rows && c8 > 0 { // the last rows, the columns of whole blocks
+		transposeGo(dst[r8:], ldd, src[r8*lds:], lds, rows-r8, c8)
+	}
 }

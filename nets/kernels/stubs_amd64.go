@@ -536,3 +536,8 @@ func standardizeAvx2F64(dst *float32, src *float64, n int, mean float64, scale f
 //
 //go:noescape
 func satCountAvx512F32(x *float32, rows int, stride int, n int, low *int32, high *int32, cum *int32)
+
+// transpose8Avx512 widens and transposes nb ≥ 1 blocks of 8 rows × 8 columns of src into 8 rows of dst.
+//
+//go:noescape
+func transpose8Avx512(dst *float64, ldd int, src *float32, lds int, nb int)

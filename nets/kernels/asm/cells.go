@@ -287,6 +287,7 @@ func cells() {
 		standardize(avx512)
 	}
 	satCount()
+	transpose8()
 }
 
 // convert emits narrow (float64 to float32, rounded to nearest even as Go's
@@ -585,6 +586,92 @@ func standardize(avx512 bool) {
 	DECQ(n)
 	JNZ(LabelRef(lLoop))
 	Label(lDone)
+	VZEROUPPER()
+	RET()
+}
+
+// transpose8 emits dst[c·ldd + r] = float64(src[r·lds + c]) for c < 8 and
+// r < 8·nb (nb ≥ 1): nb blocks of 8×8, each loaded as eight rows of eight
+// float32, widened, transposed in registers (pairs of rows interleaved, then
+// 128-bit lanes gathered twice) and stored as eight rows of eight float64.
+func transpose8() {
+	TEXT("transpose8Avx512", NOSPLIT, "func(dst *float64, ldd int, src *float32, lds int, nb int)")
+	Pragma("noescape")
+	Doc("transpose8Avx512 widens and transposes nb ≥ 1 blocks of 8 rows × 8 columns of src into 8 rows of dst.")
+	pd := Load(Param("dst"), GP64())
+	ldd := Load(Param("ldd"), GP64())
+	SHLQ(U8(3), ldd)
+	ps := Load(Param("src"), GP64())
+	lds := Load(Param("lds"), GP64())
+	SHLQ(U8(2), lds)
+	nb := Load(Param("nb"), GP64())
+	lds3, ldd3 := GP64(), GP64()
+	LEAQ(Mem{Base: lds, Index: lds, Scale: 2}, lds3)
+	LEAQ(Mem{Base: ldd, Index: ldd, Scale: 2}, ldd3)
+	lLoop := label("tr8_loop")
+	Label(lLoop)
+	// Rows 0…3 from ps, 4…7 from ps + 4·lds.
+	q := GP64()
+	LEAQ(Mem{Base: ps, Index: lds, Scale: 4}, q)
+	at := func(base Register, k int, l, l3 Register) Mem {
+		switch k % 4 {
+		case 1:
+			return Mem{Base: base, Index: l, Scale: 1}
+		case 2:
+			return Mem{Base: base, Index: l, Scale: 2}
+		case 3:
+			return Mem{Base: base, Index: l3, Scale: 1}
+		}
+		return Mem{Base: base}
+	}
+	var r [8]VecVirtual
+	for k := range r {
+		r[k] = ZMM()
+		base := ps
+		if k >= 4 {
+			base = q
+		}
+		VCVTPS2PD(at(base, k, lds, lds3), r[k])
+	}
+	// t[2i] = even columns of rows 2i, 2i+1 interleaved; t[2i+1] the odd ones.
+	var t [8]VecVirtual
+	for i := range 4 {
+		t[2*i], t[2*i+1] = ZMM(), ZMM()
+		VUNPCKLPD(r[2*i+1], r[2*i], t[2*i])
+		VUNPCKHPD(r[2*i+1], r[2*i], t[2*i+1])
+	}
+	// Columns 0, 4, 2, 6 from the even interleavings, 1, 5, 3, 7 from the odd.
+	var col [8]VecVirtual
+	for odd := range 2 {
+		a, b, c, d := t[odd], t[2+odd], t[4+odd], t[6+odd]
+		v02, w02, v13, w13 := ZMM(), ZMM(), ZMM(), ZMM()
+		VSHUFF64X2(U8(0x88), b, a, v02)
+		VSHUFF64X2(U8(0x88), d, c, w02)
+		VSHUFF64X2(U8(0xdd), b, a, v13)
+		VSHUFF64X2(U8(0xdd), d, c, w13)
+		for k, pair := range [][3]any{{0, v02, w02}, {4, v02, w02}, {2, v13, w13}, {6, v13, w13}} {
+			imm := U8(0x88)
+			if k%2 == 1 {
+				imm = U8(0xdd)
+			}
+			c := ZMM()
+			VSHUFF64X2(imm, pair[2].(VecVirtual), pair[1].(VecVirtual), c)
+			col[pair[0].(int)+odd] = c
+		}
+	}
+	e := GP64()
+	LEAQ(Mem{Base: pd, Index: ldd, Scale: 4}, e)
+	for k := range col {
+		base := pd
+		if k >= 4 {
+			base = e
+		}
+		VMOVUPD(col[k], at(base, k, ldd, ldd3))
+	}
+	LEAQ(Mem{Base: ps, Index: lds, Scale: 8}, ps)
+	ADDQ(U32(64), pd)
+	DECQ(nb)
+	JNZ(LabelRef(lLoop))
 	VZEROUPPER()
 	RET()
 }
