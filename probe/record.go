@@ -112,7 +112,10 @@ func (r *Recording) Flat(u Unit) int {
 // It reads the network in single precision: a unit's recorded value is within
 // about 1e-5 of the float64 pass (checked in the tests), far below anything a
 // ranking over thousands of characters or a colour on screen can show, and the
-// pass is twice as fast. Recorders made with newExactRecorder use float64 (tests).
+// pass is twice as fast. With two cores and at least pairMin hidden units the
+// recurrence itself is split between the cores (pairRecorder); otherwise one
+// core runs it while the other copies finished chunks out. Recorders made with
+// newExactRecorder use float64 (tests).
 type Recorder struct {
 	p     *nets.Params[float64]
 	r32   *passRecorder[float32]
