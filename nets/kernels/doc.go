@@ -129,6 +129,18 @@
 //   - Max and ExpSum, the softmax's largest logit and Σ e^(s − max) (the
 //     exponentials kept), summed in a fixed 16-lane order.
 //
+// And three for the probe, which records float32 and analyses float64:
+//
+//   - SatCount: a block of sigmoid gates' values below 0.1 and above 0.9 per
+//     unit and their 20-bin histogram, sixteen units at a time with the counts
+//     in registers (AVX-512; Go elsewhere).
+//   - Transpose: float32 rows into float64 columns, 8×8 blocks widened and
+//     transposed in registers (AVX-512; Go elsewhere).
+//   - Standardize: float32((x − mean)·scale), Go's bits.
+//
+// Each has its Go loop as the definition, and the tests compare every
+// implementation with it exactly.
+//
 // ns per call, medians of 5 (`go test ./nets/kernels -run '^$' -bench
 // 'LSTM|SoftmaxRow'`): one stream of 128 units, a row of 200 logits.
 //
