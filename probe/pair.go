@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/rnnscope/rnnscope/nets"
 	"github.com/rnnscope/rnnscope/nets/kernels"
@@ -26,6 +27,7 @@ import (
 // to run; it differs from the one-core pass by float32 rounding.
 type pairRecorder struct {
 	cfg    nets.Config
+	pace   pace
 	halves [2]*half
 	tape   [][]float32 // per layer, h after each step of a chunk: (recordChunk+1) × H, row 0 the carried state
 	done   [2]counter  // layer-steps each core has finished in the current recording
@@ -188,18 +190,31 @@ func (hf *half) load(cfg nets.Config, p *nets.Params[float64]) {
 }
 
 func (pr *pairRecorder) record(p *nets.Params[float64], vocab []rune, ids []int32, text []rune, warmup int, o *nets.Override) *Recording {
+	two := runtime.GOMAXPROCS(0) > 1 && pr.pace.two()
+	began := time.Now()
+	r := pr.recordOn(two, p, vocab, ids, text, warmup, o)
+	pr.pace.took(two, time.Since(began), len(ids))
+	return r
+}
+
+// recordOn records on two cores or on one.
+func (pr *pairRecorder) recordOn(two bool, p *nets.Params[float64], vocab []rune, ids []int32, text []rune, warmup int, o *nets.Override) *Recording {
 	fr := newFrame(pr.cfg, vocab, ids, text, warmup, o)
 	for _, t := range pr.tape {
 		clear(t[:pr.cfg.Hidden]) // the zero state, both halves, before either core starts
 	}
-	for i := range pr.done {
-		pr.done[i].Store(0)
-		pr.copied[i].Store(0)
+	if two {
+		for i := range pr.done {
+			pr.done[i].Store(0)
+			pr.copied[i].Store(0)
+		}
+		var wg sync.WaitGroup
+		wg.Go(func() { pr.run(1, p, fr, o) })
+		pr.run(0, p, fr, o)
+		wg.Wait()
+	} else {
+		pr.solo(p, fr, o)
 	}
-	var wg sync.WaitGroup
-	wg.Go(func() { pr.run(1, p, fr, o) })
-	pr.run(0, p, fr, o)
-	wg.Wait()
 	// Each core counted its own units and its share of each histogram.
 	for _, hf := range pr.halves {
 		for i := range fr.counts {
@@ -214,15 +229,11 @@ func (pr *pairRecorder) record(p *nets.Params[float64], vocab []rune, ids []int3
 	return fr.finish()
 }
 
-// run is one core's part of a recording.
-func (pr *pairRecorder) run(core int, p *nets.Params[float64], fr *frame, o *nets.Override) {
-	cfg := pr.cfg
-	hf, other := pr.halves[core], &pr.done[1-core]
-	h, m, u0 := cfg.Hidden, hf.m, hf.u0
-	gm := cfg.Cell.Gates() * m
+// start readies a core's half for a recording: its weights, its share of the
+// series (core 0 clears those of h, core 1 those of c, or of h when there is
+// no c, each about half of the recording's memory), its counts, its zero c.
+func (hf *half) start(core int, cfg nets.Config, p *nets.Params[float64], fr *frame) {
 	hf.load(cfg, p)
-	// Core 0 clears the series of h, core 1 those of c (or of h when there
-	// is no c), each about half of the recording's memory.
 	switch L := cfg.Layers; {
 	case cfg.Cell == nets.LSTM:
 		fr.allocate(core*L, (core+1)*L)
@@ -231,66 +242,102 @@ func (pr *pairRecorder) run(core int, p *nets.Params[float64], fr *frame, o *net
 	}
 	hf.counts = hf.counts[:0]
 	for range fr.counts {
-		hf.counts = append(hf.counts, satCounts{low: make([]int32, m), high: make([]int32, m)})
+		hf.counts = append(hf.counts, satCounts{low: make([]int32, hf.m), high: make([]int32, hf.m)})
 	}
 	for l := range hf.layers {
 		if c := hf.layers[l].c; c != nil {
-			clear(c[:m])
+			clear(c[:hf.m])
 		}
 	}
+}
+
+// input fills layer l's gate sums with its input side for the chunk x: layer
+// 0's table rows, or the layer below (its tape, whole) through W_ih.
+func (hf *half) input(cfg nets.Config, l int, x []int32, below []float32) {
+	L, h, gm := &hf.layers[l], cfg.Hidden, cfg.Cell.Gates()*hf.m
+	a := L.a[:len(x)*gm]
+	if l == 0 {
+		for t, tok := range x {
+			copy(a[t*gm:(t+1)*gm], L.tab[int(tok)*gm:])
+		}
+		return
+	}
+	kernels.GemmNT32(len(x), gm, h, below[h:], h, L.wih, h, 0, a, gm)
+	for t := range x {
+		at := a[t*gm : (t+1)*gm]
+		kernels.Add(at, at, L.bih)
+		if cfg.Cell != nets.GRU {
+			kernels.Add(at, at, L.bhh)
+		}
+	}
+}
+
+// step runs this half's units of layer l through step t of a chunk, from the
+// whole h₋₁ in tape row t into its part of row t+1.
+func (hf *half) step(cfg nets.Config, l, t int, tape []float32, o *nets.Override) {
+	L, h, m, u0 := &hf.layers[l], cfg.Hidden, hf.m, hf.u0
+	gm := cfg.Cell.Gates() * m
+	at, hprev := L.a[t*gm:(t+1)*gm], tape[t*h:(t+1)*h]
+	hnew := tape[(t+1)*h+u0 : (t+1)*h+u0+m]
+	sums := at
+	if cfg.Cell == nets.GRU {
+		copy(L.hs, L.bhh)
+		sums = L.hs
+	}
+	kernels.GemmNN32(1, gm, h, hprev, h, L.whh, gm, 1, sums, gm)
+	var cnew []float32
+	switch cfg.Cell {
+	case nets.RNN:
+		kernels.Tanh32(hnew, at)
+	case nets.LSTM:
+		cnew = L.c[(t+1)*m : (t+2)*m]
+		kernels.LSTMForward(at, L.c[t*m:(t+1)*m], cnew, L.tc, hnew)
+	case nets.GRU:
+		kernels.GRUForward(at, L.hs, L.ghn, hprev[u0:u0+m], hnew)
+	}
+	if o != nil && o.Layer == l && o.Unit >= u0 && o.Unit < u0+m {
+		i := o.Unit - u0
+		if o.Cell && cnew != nil {
+			cnew[i] = float32(o.Value)
+			hnew[i] = float32(float64(at[3*m+i]) * math.Tanh(o.Value))
+		} else {
+			hnew[i] = float32(o.Value)
+		}
+	}
+}
+
+// carry moves this half's state after a chunk of T steps to the start of the
+// next: its part of the last row of h, its last c.
+func (hf *half) carry(cfg nets.Config, tapes [][]float32, T int) {
+	h, m, u0 := cfg.Hidden, hf.m, hf.u0
+	for l := range hf.layers {
+		L, tape := &hf.layers[l], tapes[l]
+		copy(tape[u0:u0+m], tape[T*h+u0:])
+		if L.c != nil {
+			copy(L.c[:m], L.c[T*m:(T+1)*m])
+		}
+	}
+}
+
+// run is one core's part of a recording on two cores.
+func (pr *pairRecorder) run(core int, p *nets.Params[float64], fr *frame, o *nets.Override) {
+	cfg, hf, other := pr.cfg, pr.halves[core], &pr.done[1-core]
+	hf.start(core, cfg, p, fr)
 	var seq int64 // layer-steps done by this core so far; the other core's schedule is the same
 	for chunk, base := int64(0), 0; base < len(fr.ids); chunk, base = chunk+1, base+recordChunk {
 		x := fr.ids[base:min(base+recordChunk, len(fr.ids))]
-		T := len(x)
 		for l := range hf.layers {
-			L, tape := &hf.layers[l], pr.tape[l]
-			a := L.a[:T*gm]
-			if l == 0 {
-				for t, tok := range x {
-					copy(a[t*gm:(t+1)*gm], L.tab[int(tok)*gm:])
-				}
-			} else {
+			var below []float32
+			if l > 0 {
 				other.await(seq) // the layer below, whole, from both cores
-				kernels.GemmNT32(T, gm, h, pr.tape[l-1][h:], h, L.wih, h, 0, a, gm)
-				for t := range T {
-					at := a[t*gm : (t+1)*gm]
-					kernels.Add(at, at, L.bih)
-					if cfg.Cell != nets.GRU {
-						kernels.Add(at, at, L.bhh)
-					}
-				}
+				below = pr.tape[l-1]
 			}
-			for t := range T {
-				at, hprev := a[t*gm:(t+1)*gm], tape[t*h:(t+1)*h]
-				hnew := tape[(t+1)*h+u0 : (t+1)*h+u0+m]
-				sums := at
-				if cfg.Cell == nets.GRU {
-					copy(L.hs, L.bhh)
-					sums = L.hs
-				}
+			hf.input(cfg, l, x, below)
+			for t := range x {
 				if t > 0 {
 					other.await(seq) // the other core's half of h₋₁
 				}
-				kernels.GemmNN32(1, gm, h, hprev, h, L.whh, gm, 1, sums, gm)
-				var cnew []float32
-				switch cfg.Cell {
-				case nets.RNN:
-					kernels.Tanh32(hnew, at)
-				case nets.LSTM:
-					cnew = L.c[(t+1)*m : (t+2)*m]
-					kernels.LSTMForward(at, L.c[t*m:(t+1)*m], cnew, L.tc, hnew)
-				case nets.GRU:
-					kernels.GRUForward(at, L.hs, L.ghn, hprev[u0:u0+m], hnew)
-				}
-				if o != nil && o.Layer == l && o.Unit >= u0 && o.Unit < u0+m {
-					i := o.Unit - u0
-					if o.Cell && cnew != nil {
-						cnew[i] = float32(o.Value)
-						hnew[i] = float32(float64(at[3*m+i]) * math.Tanh(o.Value))
-					} else {
-						hnew[i] = float32(o.Value)
-					}
-				}
+				hf.step(cfg, l, t, pr.tape[l], o)
 				seq++
 				pr.done[core].Store(seq)
 				hf.predict(fr, 1)
@@ -298,17 +345,85 @@ func (pr *pairRecorder) run(core int, p *nets.Params[float64], fr *frame, o *net
 		}
 		other.await(seq) // every layer of the chunk, from both cores
 		pr.copyOut(core, fr, base, x, int(chunk%2))
-		for l := range hf.layers { // carry this core's state into the next chunk
-			L, tape := &hf.layers[l], pr.tape[l]
-			copy(tape[u0:u0+m], tape[T*h+u0:])
-			if L.c != nil {
-				copy(L.c[:m], L.c[T*m:(T+1)*m])
-			}
-		}
+		hf.carry(cfg, pr.tape, len(x))
 		pr.copied[core].Store(chunk + 1)
 		pr.copied[1-core].await(chunk + 1) // the other core is done reading this chunk's tape
 	}
 	hf.predict(fr, recordChunk)
+}
+
+// solo is a recording on one core: both halves, one after the other at each
+// step, with the same arithmetic as on two cores, so the same bits.
+func (pr *pairRecorder) solo(p *nets.Params[float64], fr *frame, o *nets.Override) {
+	cfg := pr.cfg
+	for core, hf := range pr.halves {
+		hf.start(core, cfg, p, fr)
+	}
+	for chunk, base := 0, 0; base < len(fr.ids); chunk, base = chunk+1, base+recordChunk {
+		x := fr.ids[base:min(base+recordChunk, len(fr.ids))]
+		for l := range cfg.Layers {
+			var below []float32
+			if l > 0 {
+				below = pr.tape[l-1]
+			}
+			for _, hf := range pr.halves {
+				hf.input(cfg, l, x, below)
+			}
+			for t := range x {
+				for _, hf := range pr.halves {
+					hf.step(cfg, l, t, pr.tape[l], o)
+				}
+			}
+		}
+		for core, hf := range pr.halves {
+			pr.copyOut(core, fr, base, x, chunk%2)
+			hf.predict(fr, recordChunk)
+			hf.carry(cfg, pr.tape, len(x))
+		}
+	}
+}
+
+// pace picks between one core and two for each recording: two, unless they
+// have lately been slower than one (another program busy on a core: the cores
+// then wait for each other at every step). One core is tried only after two
+// recordings in a row on two cores took more than twice their best (one slow
+// recording is a pause of the machine's, not a busy core), and two are tried
+// again every sixteenth recording after that. Both give the same bits; only the
+// time differs.
+type pace struct {
+	best, lastTwo, lastOne time.Duration // per character
+	slow                   int           // recordings in a row on two cores at more than twice their best
+	sinceTwo               int           // recordings on one core since two were last tried
+}
+
+// two reports whether the next recording should run on two cores.
+func (pc *pace) two() bool {
+	switch {
+	case pc.slow < 2:
+		return true // no sign of a busy machine
+	case pc.lastOne != 0 && pc.lastTwo < pc.lastOne:
+		return true // busy, but two cores still beat one
+	}
+	return pc.sinceTwo >= 15 // one core, and two again now and then
+}
+
+// took notes how long a recording of n characters took.
+func (pc *pace) took(two bool, d time.Duration, n int) {
+	per := d / time.Duration(max(n, 1))
+	if !two {
+		pc.lastOne = per
+		pc.sinceTwo++
+		return
+	}
+	pc.lastTwo, pc.sinceTwo = per, 0
+	if pc.best == 0 || per < pc.best {
+		pc.best = per
+	}
+	if per > 2*pc.best {
+		pc.slow++
+	} else {
+		pc.slow = 0
+	}
 }
 
 // copyOut moves this core's part of one chunk into the recording: its units'

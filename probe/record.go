@@ -112,10 +112,11 @@ func (r *Recording) Flat(u Unit) int {
 // It reads the network in single precision: a unit's recorded value is within
 // about 1e-5 of the float64 pass (checked in the tests), far below anything a
 // ranking over thousands of characters or a colour on screen can show, and the
-// pass is twice as fast. With two cores and at least pairMin hidden units the
-// recurrence itself is split between the cores (pairRecorder); otherwise one
-// core runs it while the other copies finished chunks out. Recorders made with
-// newExactRecorder use float64 (tests).
+// pass is twice as fast. With at least pairMin hidden units the recurrence is
+// split in two halves (pairRecorder), run on two cores or, when there is one
+// (or the other is busy), one after the other, to the same bits; smaller
+// networks run on one core while another copies finished chunks out. Recorders
+// made with newExactRecorder use float64 (tests).
 type Recorder struct {
 	p     *nets.Params[float64]
 	r32   *passRecorder[float32]
@@ -175,7 +176,7 @@ func (rc *Recorder) Record(ids []int32, text []rune, warmup int, o *nets.Overrid
 	switch {
 	case rc.r64 != nil:
 		return rc.r64.record(rc.p, rc.vocab, ids, text, warmup, o)
-	case rc.pair != nil && runtime.GOMAXPROCS(0) > 1:
+	case rc.pair != nil:
 		return rc.pair.record(rc.p, rc.vocab, ids, text, warmup, o)
 	}
 	return rc.r32.record(rc.p, rc.vocab, ids, text, warmup, o)

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/rnnscope/rnnscope/corpora"
 	"github.com/rnnscope/rnnscope/nets"
@@ -252,7 +253,8 @@ func TestCorrelationsMatchTheDirectFormula(t *testing.T) {
 // cell, one and two layers, with a unit clamped in h or in c, over windows of
 // several chunks, with an even and an odd split of the units: every value
 // within float32 rounding, the gate counts within a value that rounding moves
-// across a threshold, and the same bits when recorded again.
+// across a threshold, and the same bits when recorded again, on two cores or
+// with both halves on one.
 func TestPairRecordingMatchesOneCore(t *testing.T) {
 	c, w := codeWindow(t, 200, 2*recordChunk+300)
 	overrides := []*nets.Override{nil, {Layer: 0, Unit: 40, Value: 0.7}, {Layer: 1, Unit: 2, Cell: true, Value: -3}}
@@ -272,7 +274,7 @@ func TestPairRecordingMatchesOneCore(t *testing.T) {
 					}
 					where := fmt.Sprintf("%s H=%d L=%d override %v", cell, hidden, layers, o)
 					a := one.r32.record(p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
-					b := pair.record(p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
+					b := pair.recordOn(true, p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
 					const tol = 1e-5
 					for gi, g := range a.Groups {
 						for i, v := range g.Acts {
@@ -297,14 +299,68 @@ func TestPairRecordingMatchesOneCore(t *testing.T) {
 							}
 						}
 					}
-					again := pair.record(p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
-					for gi, g := range b.Groups {
-						if !slices.EqualFunc(g.Acts, again.Groups[gi].Acts, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }) {
-							t.Fatalf("%s: two recordings on two cores differ", where)
+					same := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
+					again := pair.recordOn(true, p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
+					solo := pair.recordOn(false, p, c.Vocab.Runes(), w.IDs, w.Text, w.Warmup, o)
+					for _, r := range []*Recording{again, solo} {
+						for gi, g := range b.Groups {
+							if !slices.EqualFunc(g.Acts, r.Groups[gi].Acts, same) {
+								t.Fatalf("%s: recordings of the halves differ (one core: %v)", where, r == solo)
+							}
+						}
+						if !slices.EqualFunc(b.Loss, r.Loss, same) || !slices.Equal(b.Top, r.Top) {
+							t.Fatalf("%s: predictions of the halves differ (one core: %v)", where, r == solo)
+						}
+						for i, s := range b.Saturation {
+							q := r.Saturation[i]
+							if !slices.Equal(s.Low, q.Low) || !slices.Equal(s.High, q.High) || !slices.Equal(s.Hist, q.Hist) {
+								t.Fatalf("%s: gate counts of the halves differ (one core: %v)", where, r == solo)
+							}
 						}
 					}
 				}
 			}
 		}
+	}
+}
+
+// TestPaceChoosesTheFasterWay plays recordings' times to the choice between
+// two cores and one: two while they stay near their best or are slow once;
+// one after two slow recordings, if one is faster; two again every sixteenth.
+func TestPaceChoosesTheFasterWay(t *testing.T) {
+	var pc pace
+	ms := time.Millisecond
+	play := func(two bool, d time.Duration) { pc.took(two, d, 1) }
+	if !pc.two() {
+		t.Fatal("the first recording is not on two cores")
+	}
+	play(true, 12*ms)
+	play(true, 40*ms) // one pause
+	if !pc.two() {
+		t.Fatal("left two cores for one slow recording")
+	}
+	play(true, 14*ms)
+	play(true, 60*ms)
+	play(true, 60*ms) // a busy machine
+	if pc.two() {
+		t.Fatal("stayed on two cores after two recordings at five times their best, one never tried")
+	}
+	play(false, 35*ms)
+	for i := range 14 {
+		if pc.two() {
+			t.Fatalf("back on two cores after %d recordings on one, slower", i+1)
+		}
+		play(false, 35*ms)
+	}
+	if !pc.two() {
+		t.Fatal("did not try two cores again after 15 recordings on one")
+	}
+	play(true, 30*ms) // still busy, but faster than one
+	if !pc.two() {
+		t.Fatal("left two cores that beat one")
+	}
+	play(true, 12*ms) // the machine is free again
+	if !pc.two() {
+		t.Fatal("left two cores at their best")
 	}
 }
