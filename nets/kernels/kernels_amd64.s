@@ -9916,9 +9916,9 @@ TEXT ·standardizeAvx512F64(SB), NOSPLIT, $0-40
 	VBROADCASTSD mean+24(FP), Z0
 	VBROADCASTSD scale+32(FP), Z1
 	SHRQ         $0x03, DX
-	JZ           std_done_318
+	JZ           standardize_done_318
 
-std_loop_317:
+standardize_loop_317:
 	VMOVUPD   (CX), Z2
 	VSUBPD    Z0, Z2, Z2
 	VMULPD    Z1, Z2, Z2
@@ -9927,9 +9927,9 @@ std_loop_317:
 	ADDQ      $0x00000040, CX
 	ADDQ      $0x00000020, AX
 	DECQ      DX
-	JNZ       std_loop_317
+	JNZ       standardize_loop_317
 
-std_done_318:
+standardize_done_318:
 	VZEROUPPER
 	RET
 
@@ -12919,9 +12919,9 @@ TEXT ·standardizeAvx2F64(SB), NOSPLIT, $0-40
 	VBROADCASTSD mean+24(FP), Y0
 	VBROADCASTSD scale+32(FP), Y1
 	SHRQ         $0x02, DX
-	JZ           std_done_362
+	JZ           standardize_done_362
 
-std_loop_361:
+standardize_loop_361:
 	VMOVUPD    (CX), Y2
 	VSUBPD     Y0, Y2, Y2
 	VMULPD     Y1, Y2, Y2
@@ -12930,9 +12930,9 @@ std_loop_361:
 	ADDQ       $0x00000020, CX
 	ADDQ       $0x00000010, AX
 	DECQ       DX
-	JNZ        std_loop_361
+	JNZ        standardize_loop_361
 
-std_done_362:
+standardize_done_362:
 	VZEROUPPER
 	RET
 

@@ -442,7 +442,7 @@ func narrowAvx512F64(dst *float32, src *float64, n int)
 //go:noescape
 func widenAvx512F64(dst *float64, src *float32, n int)
 
-// standardizeAvx512F64 sets dst[i] = float32((src[i] − mean)·scale) for i < n, n a multiple of 8.
+// standardizeAvx512F64 sets dst[i] = float32((src[i] − mean)·scale) for n elements, n a multiple of 8.
 //
 //go:noescape
 func standardizeAvx512F64(dst *float32, src *float64, n int, mean float64, scale float64)
@@ -527,7 +527,7 @@ func narrowAvx2F64(dst *float32, src *float64, n int)
 //go:noescape
 func widenAvx2F64(dst *float64, src *float32, n int)
 
-// standardizeAvx2F64 sets dst[i] = float32((src[i] − mean)·scale) for i < n, n a multiple of 4.
+// standardizeAvx2F64 sets dst[i] = float32((src[i] − mean)·scale) for n elements, n a multiple of 4.
 //
 //go:noescape
 func standardizeAvx2F64(dst *float32, src *float64, n int, mean float64, scale float64)

@@ -282,62 +282,12 @@ func cells() {
 			maxOf(c)
 			expSum(c)
 		}
-		convert(avx512, true)
-		convert(avx512, false)
-		standardize(avx512)
+		convert(avx512, narrow)
+		convert(avx512, widen)
+		convert(avx512, standardize)
 	}
 	satCount()
 	transpose8()
-}
-
-// convert emits narrow (float64 to float32, rounded to nearest even as Go's
-// float32(x)) or widen (float32 to float64, exact) over n elements, n a
-// multiple of the float64 lanes of a vector: the callers finish the rest.
-func convert(avx512, narrow bool) {
-	c := cfg{avx512: avx512} // float64 lanes
-	name, sig := "widen", "func(dst *float64, src *float32, n int)"
-	if narrow {
-		name, sig = "narrow", "func(dst *float32, src *float64, n int)"
-	}
-	TEXT(name+c.suffix(), NOSPLIT, sig)
-	Pragma("noescape")
-	Doc(fmt.Sprintf("%s%s converts n elements, n a multiple of %d.", name, c.suffix(), c.W()))
-	pd := Load(Param("dst"), GP64())
-	ps := Load(Param("src"), GP64())
-	n := Load(Param("n"), GP64())
-	SHRQ(U8(log2(c.W())), n)
-	lLoop, lDone := label(name+"_loop"), label(name+"_done")
-	JZ(LabelRef(lDone))
-	Label(lLoop)
-	half := func() VecVirtual {
-		if avx512 {
-			return YMM()
-		}
-		return XMM()
-	}
-	wide, nar := c.vec(), half()
-	if narrow {
-		VMOVUPD(Mem{Base: ps}, wide)
-		if avx512 {
-			VCVTPD2PS(wide, nar)
-		} else {
-			VCVTPD2PSY(wide, nar)
-		}
-		VMOVUPS(nar, Mem{Base: pd})
-		ADDQ(U32(c.vbytes()), ps)
-		ADDQ(U32(c.vbytes()/2), pd)
-	} else {
-		VMOVUPS(Mem{Base: ps}, nar)
-		VCVTPS2PD(nar, wide)
-		VMOVUPD(wide, Mem{Base: pd})
-		ADDQ(U32(c.vbytes()/2), ps)
-		ADDQ(U32(c.vbytes()), pd)
-	}
-	DECQ(n)
-	JNZ(LabelRef(lLoop))
-	Label(lDone)
-	VZEROUPPER()
-	RET()
 }
 
 // hReduce combines the lanes of v with op in a fixed tree, lane j with lane
@@ -549,40 +499,69 @@ func satCount() {
 	RET()
 }
 
-// standardize emits dst[i] = float32((src[i] − mean)·scale) over n elements, n a
-// multiple of the float64 lanes of a vector: narrow after one subtraction and
-// one multiplication, each rounded, as the Go loop computes them.
-func standardize(avx512 bool) {
-	c := cfg{avx512: avx512}
-	TEXT("standardize"+c.suffix(), NOSPLIT, "func(dst *float32, src *float64, n int, mean, scale float64)")
+// conversion is what convert emits.
+type conversion int
+
+const (
+	widen       conversion = iota // float32 to float64, exact
+	narrow                        // float64 to float32, rounded to nearest even as Go's float32(x)
+	standardize                   // float32((x − mean)·scale), the difference and product each rounded
+)
+
+// convert emits a conversion over n elements, n a multiple of the float64
+// lanes of a vector: the callers finish the rest.
+func convert(avx512 bool, kind conversion) {
+	c := cfg{avx512: avx512} // float64 lanes
+	name, sig, what := "widen", "func(dst *float64, src *float32, n int)", "converts"
+	switch kind {
+	case narrow:
+		name, sig = "narrow", "func(dst *float32, src *float64, n int)"
+	case standardize:
+		name, sig = "standardize", "func(dst *float32, src *float64, n int, mean, scale float64)"
+		what = "sets dst[i] = float32((src[i] − mean)·scale) for"
+	}
+	TEXT(name+c.suffix(), NOSPLIT, sig)
 	Pragma("noescape")
-	Doc(fmt.Sprintf("standardize%s sets dst[i] = float32((src[i] − mean)·scale) for i < n, n a multiple of %d.", c.suffix(), c.W()))
+	Doc(fmt.Sprintf("%s%s %s n elements, n a multiple of %d.", name, c.suffix(), what, c.W()))
 	pd := Load(Param("dst"), GP64())
 	ps := Load(Param("src"), GP64())
 	n := Load(Param("n"), GP64())
-	mean, scale := c.vec(), c.vec()
-	c.bcast(NewParamAddr("mean", 24), mean)
-	c.bcast(NewParamAddr("scale", 32), scale)
+	var mean, scale VecVirtual
+	if kind == standardize {
+		mean, scale = c.vec(), c.vec()
+		c.bcast(NewParamAddr("mean", 24), mean)
+		c.bcast(NewParamAddr("scale", 32), scale)
+	}
 	SHRQ(U8(log2(c.W())), n)
-	lLoop, lDone := label("std_loop"), label("std_done")
+	lLoop, lDone := label(name+"_loop"), label(name+"_done")
 	JZ(LabelRef(lDone))
 	Label(lLoop)
-	wide := c.vec()
-	var nar VecVirtual = XMM()
+	var nar VecVirtual = XMM() // half the bytes of a vector
 	if avx512 {
 		nar = YMM()
 	}
-	VMOVUPD(Mem{Base: ps}, wide)
-	c.vSub(mean, wide, wide)
-	c.vMul(scale, wide, wide)
-	if avx512 {
-		VCVTPD2PS(wide, nar)
+	wide := c.vec()
+	if kind == widen {
+		VMOVUPS(Mem{Base: ps}, nar)
+		VCVTPS2PD(nar, wide)
+		VMOVUPD(wide, Mem{Base: pd})
+		ADDQ(U32(c.vbytes()/2), ps)
+		ADDQ(U32(c.vbytes()), pd)
 	} else {
-		VCVTPD2PSY(wide, nar)
+		VMOVUPD(Mem{Base: ps}, wide)
+		if kind == standardize {
+			c.vSub(mean, wide, wide)
+			c.vMul(scale, wide, wide)
+		}
+		if avx512 {
+			VCVTPD2PS(wide, nar)
+		} else {
+			VCVTPD2PSY(wide, nar)
+		}
+		VMOVUPS(nar, Mem{Base: pd})
+		ADDQ(U32(c.vbytes()), ps)
+		ADDQ(U32(c.vbytes()/2), pd)
 	}
-	VMOVUPS(nar, Mem{Base: pd})
-	ADDQ(U32(c.vbytes()), ps)
-	ADDQ(U32(c.vbytes()/2), pd)
 	DECQ(n)
 	JNZ(LabelRef(lLoop))
 	Label(lDone)
@@ -613,17 +592,6 @@ func transpose8() {
 	// Rows 0…3 from ps, 4…7 from ps + 4·lds.
 	q := GP64()
 	LEAQ(Mem{Base: ps, Index: lds, Scale: 4}, q)
-	at := func(base Register, k int, l, l3 Register) Mem {
-		switch k % 4 {
-		case 1:
-			return Mem{Base: base, Index: l, Scale: 1}
-		case 2:
-			return Mem{Base: base, Index: l, Scale: 2}
-		case 3:
-			return Mem{Base: base, Index: l3, Scale: 1}
-		}
-		return Mem{Base: base}
-	}
 	var r [8]VecVirtual
 	for k := range r {
 		r[k] = ZMM()
@@ -631,7 +599,7 @@ func transpose8() {
 		if k >= 4 {
 			base = q
 		}
-		VCVTPS2PD(at(base, k, lds, lds3), r[k])
+		VCVTPS2PD(strided(base, k, lds, lds3), r[k])
 	}
 	// t[2i] = even columns of rows 2i, 2i+1 interleaved; t[2i+1] the odd ones.
 	var t [8]VecVirtual
@@ -666,7 +634,7 @@ func transpose8() {
 		if k >= 4 {
 			base = e
 		}
-		VMOVUPD(col[k], at(base, k, ldd, ldd3))
+		VMOVUPD(col[k], strided(base, k, ldd, ldd3))
 	}
 	LEAQ(Mem{Base: ps, Index: lds, Scale: 8}, ps)
 	ADDQ(U32(64), pd)

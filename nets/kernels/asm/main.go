@@ -527,18 +527,7 @@ func ntGemv(c cfg, G int) {
 		LEAQ(Mem{Base: p[len(p)-1], Index: s, Scale: 4}, r)
 		p = append(p, r)
 	}
-	row := func(r int) Mem {
-		base := p[r/4]
-		switch r % 4 {
-		case 1:
-			return Mem{Base: base, Index: s, Scale: 1}
-		case 2:
-			return Mem{Base: base, Index: s, Scale: 2}
-		case 3:
-			return Mem{Base: base, Index: s3, Scale: 1}
-		}
-		return Mem{Base: base}
-	}
+	row := func(r int) Mem { return strided(p[r/4], r, s, s3) }
 	x := Load(Param("x"), GP64())
 	acc := make([]VecVirtual, G)
 	for r := range acc {
@@ -769,6 +758,20 @@ func bc(c cfg, R, V int, full bool) string {
 	VZEROUPPER()
 	RET()
 	return name
+}
+
+// strided addresses row k mod 4 of rows s bytes apart from base, with s3 = 3s
+// (x86 scales only by 1, 2, 4 and 8).
+func strided(base Register, k int, s, s3 Register) Mem {
+	switch k % 4 {
+	case 1:
+		return Mem{Base: base, Index: s, Scale: 1}
+	case 2:
+		return Mem{Base: base, Index: s, Scale: 2}
+	case 3:
+		return Mem{Base: base, Index: s3, Scale: 1}
+	}
+	return Mem{Base: base}
 }
 
 func log2(n int) uint8 {
