@@ -24,7 +24,8 @@ import (
 // A core keeps its rows of W_hh transposed (H × G·m), so that a step's product
 // reads them in order as broadcast multiply-adds, 15% faster than dot products
 // of rows. Each sum runs in a fixed order, so a recording is the same from run
-// to run; it differs from the one-core pass by float32 rounding.
+// to run, and the same when both halves run on one core (solo); it differs
+// from the engine's pass, which smaller networks take, by float32 rounding.
 type pairRecorder struct {
 	cfg    nets.Config
 	pace   pace
@@ -61,7 +62,6 @@ type half struct {
 	pend   pending      // predictions left to make
 	ex     []float32
 	probs  []float64
-	tbuf   []float64
 	counts []satCounts // this core's gate counts: its units, its share of the histograms
 }
 
@@ -113,8 +113,7 @@ func newPairRecorder(cfg nets.Config) *pairRecorder {
 		m := h/2 + core*(h%2)
 		gm := G * m
 		hf := &half{u0: u0, m: m, head: make([]float32, v*h), bhead: make([]float32, v),
-			ex: make([]float32, v), probs: make([]float64, v),
-			tbuf: make([]float64, transposeBlock*m)}
+			ex: make([]float32, v), probs: make([]float64, v)}
 		for l := range cfg.Layers {
 			L := halfLayer{whh: make([]float32, gm*h), a: make([]float32, recordChunk*gm)}
 			if l == 0 {
@@ -349,7 +348,7 @@ func (pr *pairRecorder) run(core int, p *nets.Params[float64], fr *frame, o *net
 		pr.copied[core].Store(chunk + 1)
 		pr.copied[1-core].await(chunk + 1) // the other core is done reading this chunk's tape
 	}
-	hf.predict(fr, recordChunk)
+	hf.predict(fr, hf.pend.n)
 }
 
 // solo is a recording on one core: both halves, one after the other at each
@@ -377,7 +376,7 @@ func (pr *pairRecorder) solo(p *nets.Params[float64], fr *frame, o *nets.Overrid
 		}
 		for core, hf := range pr.halves {
 			pr.copyOut(core, fr, base, x, chunk%2)
-			hf.predict(fr, recordChunk)
+			hf.predict(fr, hf.pend.n)
 			hf.carry(cfg, pr.tape, len(x))
 		}
 	}
@@ -431,7 +430,7 @@ func (pc *pace) took(two bool, d time.Duration, n int) {
 // steps into buffer buf, leaving their predictions pending.
 func (pr *pairRecorder) copyOut(core int, fr *frame, base int, x []int32, buf int) {
 	cfg, r, hf := pr.cfg, fr.r, pr.halves[core]
-	hf.predict(fr, recordChunk) // the last chunk's, before their buffer comes round again
+	hf.predict(fr, hf.pend.n) // the last chunk's, before their buffer comes round again
 	h, v, m, u0 := cfg.Hidden, cfg.Vocab, hf.m, hf.u0
 	gm := cfg.Cell.Gates() * m
 	from0 := max(fr.warmup-base, 0)
@@ -442,9 +441,9 @@ func (pr *pairRecorder) copyOut(core int, fr *frame, base int, x []int32, buf in
 	per := len(hf.counts) / cfg.Layers
 	for l := range hf.layers {
 		L, tape := &hf.layers[l], pr.tape[l]
-		transpose(r.Groups[l].Acts[u0*r.T:], r.T, t0, tape[(from0+1)*h+u0:], n, m, h, hf.tbuf)
+		transpose(r.Groups[l].Acts[u0*r.T:], r.T, t0, tape[(from0+1)*h+u0:], n, m, h)
 		if L.c != nil {
-			transpose(r.Groups[cfg.Layers+l].Acts[u0*r.T:], r.T, t0, L.c[(from0+1)*m:], n, m, m, hf.tbuf)
+			transpose(r.Groups[cfg.Layers+l].Acts[u0*r.T:], r.T, t0, L.c[(from0+1)*m:], n, m, m)
 		}
 		if per > 0 {
 			countSaturation(hf.counts[l*per:(l+1)*per], fr.satOf, L.a[from0*gm:(from0+n)*gm], m, 0)

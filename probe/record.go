@@ -135,12 +135,11 @@ type passRecorder[F nets.Float] struct {
 	st    *nets.State[F]
 	ex    []F       // one row's exponentials
 	probs []float64 // the same, in float64
-	tbuf  []float64 // a block of the tape in float64, for transpose
 }
 
 func newPassRecorder[F nets.Float](cfg nets.Config, p *nets.Params[F], own bool) *passRecorder[F] {
 	pr := &passRecorder[F]{cfg: cfg, st: nets.NewState[F](cfg, 1),
-		ex: make([]F, cfg.Vocab), probs: make([]float64, cfg.Vocab), tbuf: make([]float64, transposeBlock*cfg.Hidden)}
+		ex: make([]F, cfg.Vocab), probs: make([]float64, cfg.Vocab)}
 	if own {
 		pr.p = p
 	}
@@ -217,9 +216,9 @@ func (pr *passRecorder[F]) record(p *nets.Params[float64], vocab []rune, ids []i
 		t0, n := base+from0-warmup, len(x)-from0
 		for l := range cfg.Layers {
 			th, tc, tg := e.Tape(l)
-			transpose(r.Groups[l].Acts, r.T, t0, th[from0*h:], n, h, h, pr.tbuf)
+			transpose(r.Groups[l].Acts, r.T, t0, th[from0*h:], n, h, h)
 			if tc != nil {
-				transpose(r.Groups[cfg.Layers+l].Acts, r.T, t0, tc[from0*h:], n, h, h, pr.tbuf)
+				transpose(r.Groups[cfg.Layers+l].Acts, r.T, t0, tc[from0*h:], n, h, h)
 			}
 			if tg != nil {
 				countSaturation(fr.layerCounts(l), fr.satOf, tg[from0*gh:(from0+n)*gh], h, 0)
@@ -404,51 +403,18 @@ func countSaturation[F nets.Float](sat []satCounts, satOf []int, acts []F, h, u0
 
 // transpose writes n rows of w values, stride apart in src, into the
 // unit-major dst (w rows of stride T) at columns t0…t0+n−1: float32 with
-// kernels.Transpose, float64 in blocks of transposeBlock steps that stay in
-// cache, each first copied to buf (transposeBlock·w long).
-func transpose[F nets.Float](dst []float64, T, t0 int, src []F, n, w, stride int, buf []float64) {
-	if s, ok := any(src).([]float32); ok { // the kernel widens as it moves
+// kernels.Transpose, float64 (the exact recorder of the tests) value by value.
+func transpose[F nets.Float](dst []float64, T, t0 int, src []F, n, w, stride int) {
+	if s, ok := any(src).([]float32); ok {
 		kernels.Transpose(dst[t0:], T, s, stride, n, w)
 		return
 	}
-	for i0 := 0; i0 < n; i0 += transposeBlock {
-		i1 := min(i0+transposeBlock, n)
-		blk := buf[:(i1-i0)*w]
-		if stride == w {
-			widen(blk, src[i0*w:i1*w])
-		} else {
-			for i := i0; i < i1; i++ {
-				widen(blk[(i-i0)*w:(i-i0+1)*w], src[i*stride:i*stride+w])
-			}
-		}
-		j := 0
-		for ; j+8 <= w; j += 8 {
-			d0 := dst[j*T+t0+i0 : j*T+t0+i1]
-			d1 := dst[(j+1)*T+t0+i0 : (j+1)*T+t0+i1][:len(d0)]
-			d2 := dst[(j+2)*T+t0+i0 : (j+2)*T+t0+i1][:len(d0)]
-			d3 := dst[(j+3)*T+t0+i0 : (j+3)*T+t0+i1][:len(d0)]
-			d4 := dst[(j+4)*T+t0+i0 : (j+4)*T+t0+i1][:len(d0)]
-			d5 := dst[(j+5)*T+t0+i0 : (j+5)*T+t0+i1][:len(d0)]
-			d6 := dst[(j+6)*T+t0+i0 : (j+6)*T+t0+i1][:len(d0)]
-			d7 := dst[(j+7)*T+t0+i0 : (j+7)*T+t0+i1][:len(d0)]
-			for i := range d0 {
-				r := blk[i*w+j:][:8]
-				d0[i], d1[i], d2[i], d3[i] = r[0], r[1], r[2], r[3]
-				d4[i], d5[i], d6[i], d7[i] = r[4], r[5], r[6], r[7]
-			}
-		}
-		for ; j < w; j++ {
-			row := dst[j*T+t0+i0 : j*T+t0+i1]
-			for i := range row {
-				row[i] = blk[i*w+j]
-			}
+	for i := range n {
+		for j, v := range src[i*stride : i*stride+w] {
+			dst[j*T+t0+i] = float64(v)
 		}
 	}
 }
-
-// transposeBlock is how many steps transpose moves at a time: 32 rows of 128
-// units in float64 are 32 KiB, inside L1 while 8 units are read out of them.
-const transposeBlock = 32
 
 // widen copies src into dst (as long) in float64.
 func widen[F nets.Float](dst []float64, src []F) {
